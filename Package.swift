@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "runbook",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "runbook", targets: ["runbook"]),
+    .library(name: "RunbookKit", targets: ["RunbookKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+  ],
+  targets: [
+    // Debian's libcmark-dev, found through pkg-config (its name there is `libcmark`).
+    .systemLibrary(
+      name: "Ccmark",
+      pkgConfig: "libcmark",
+      providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
+    ),
+    // The whole pipeline: everything a test can reach without starting a process.
+    .target(
+      name: "RunbookKit",
+      dependencies: [
+        "Ccmark",
+        "Yams",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
+    // The command: parses arguments and reports diagnostics, nothing more.
+    .executableTarget(
+      name: "runbook",
+      dependencies: [
+        "RunbookKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "RunbookKitTests",
+      dependencies: ["RunbookKit"],
+      exclude: ["Fixtures"]
+    ),
+    .testTarget(
+      name: "RunbookCLITests",
+      dependencies: ["RunbookKit"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,88 @@
+import Yams
+
+/// One deployment: a display name and the real value of every value the runbook declares.
+public struct Deployment: Sendable, Hashable {
+  /// The file name without `.yml`: the deployment's folder under `Output/`.
+  public var id: String
+  public var name: String
+  public var values: [String: String]
+  /// The deployment file's path, relative to the runbook root.
+  public var path: String
+  /// A short hash of the file's bytes, for the print page's cover.
+  public var fileHash: String
+}
+
+extension Deployment {
+  /// Reads a deployment file and checks it against the runbook's values.
+  ///
+  /// Throws every problem of the file together: syntax, missing, unknown (with "did you mean"),
+  /// and values of the wrong form for their kind.
+  public init(id: String, path: String, text: String, definition: RunbookDefinition)
+    throws(DiagnosticError)
+  {
+    let file = try YAMLFile(path: path, text: text)
+    var diagnostics: [Diagnostic] = []
+    self.id = id
+    self.path = path
+    self.fileHash = ContentHash.short(text)
+    guard let root = file.root, root.mapping != nil else {
+      throw DiagnosticError([
+        .error(
+          at: file.location(of: file.root), "the deployment file is not a mapping",
+          fix: "start it with 'name: <display name>' and 'values:' (runbook init NAME writes one)")
+      ])
+    }
+    for entry in root.entries where entry.key != "name" && entry.key != "values" {
+      let suggestion = definition.value(named: entry.key) != nil ? "move it under 'values:'" : "use 'name:' and 'values:' only"
+      diagnostics.append(
+        .error(at: file.location(of: entry.keyNode), "unknown key '\(entry.key)'", fix: suggestion))
+    }
+    name = root[key: "name"]?.string ?? ""
+    if name.isEmpty {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root), "the deployment has no name",
+          fix: "add 'name: <display name>', such as 'name: Fabrikam production'"))
+    }
+
+    let valuesNode = root[key: "values"]
+    var values: [String: String] = [:]
+    for entry in valuesNode?.entries ?? [] {
+      let at = file.location(of: entry.keyNode)
+      guard let spec = definition.value(named: entry.key) else {
+        let keys = definition.values.map(\.key)
+        let fix =
+          Spelling.closest(to: entry.key, among: keys).flatMap { near in
+            definition.value(named: near).map {
+              "did you mean '\(near)'? (\($0.description), replaces \($0.samples.joined(separator: ", ")))"
+            }
+          } ?? "remove it, or declare it in \(definition.path); the values are \(keys.joined(separator: ", "))"
+        diagnostics.append(.error(at: at, "unknown value '\(entry.key)'", fix: fix))
+        continue
+      }
+      guard let value = entry.value.scalar?.string else {
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.value), "value '\(entry.key)' is not a single value",
+            fix: "give one line of text, such as '\(entry.key): \(spec.samples.first ?? "")'"))
+        continue
+      }
+      if let problem = spec.kind.problem(with: value) {
+        let shown = spec.kind == .secret ? "the value of '\(entry.key)'" : "'\(value)' (\(entry.key))"
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.value), "\(shown) \(problem)", fix: spec.kind.formHint))
+      }
+      values[entry.key] = value
+    }
+    for spec in definition.values where values[spec.key] == nil && !diagnostics.contains(where: { $0.message.contains("'\(spec.key)'") }) {
+      diagnostics.append(
+        .error(
+          at: file.location(of: valuesNode ?? root),
+          "missing value '\(spec.key)': \(spec.description) (replaces \(spec.samples.joined(separator: ", ")))",
+          fix: "add '\(spec.key): <\(spec.kind.rawValue)>' under 'values:'"))
+    }
+    self.values = values
+    if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
+  }
+}

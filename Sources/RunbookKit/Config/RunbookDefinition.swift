@@ -1,0 +1,121 @@
+import Foundation
+import Yams
+
+/// One value a runbook needs from every deployment, and the sample names it replaces.
+public struct ValueSpec: Sendable, Hashable {
+  /// The key deployments use, such as `mim_server`.
+  public var key: String
+  public var description: String
+  public var kind: ValueKind
+  /// The sample names of the upstream pages this value replaces, such as `CORPIDM`.
+  public var samples: [String]
+}
+
+/// The runbook definition (`Content/runbook.yml`): the title, the pages in order and the values.
+public struct RunbookDefinition: Sendable {
+  public var title: String
+  /// The content's version, shown on the overview and the print page.
+  public var version: String
+  /// Where links to pages outside the runbook go: `<upstream><page name without .md>`.
+  public var upstream: String?
+  /// The folder holding the pages, relative to the runbook root (or absolute).
+  public var source: String
+  /// Page file names in order, relative to `source`.
+  public var pages: [String]
+  public var values: [ValueSpec]
+  /// The definition file's path, relative to the runbook root.
+  public var path: String
+
+  public func value(named key: String) -> ValueSpec? {
+    values.first { $0.key == key }
+  }
+}
+
+extension RunbookDefinition {
+  /// Reads and checks a runbook definition; every problem of the file is reported together.
+  public init(path: String, text: String) throws(DiagnosticError) {
+    let file = try YAMLFile(path: path, text: text)
+    var diagnostics: [Diagnostic] = []
+    guard let root = file.root, root.mapping != nil else {
+      throw DiagnosticError([
+        .error(
+          at: file.location(of: file.root), "the runbook definition is not a mapping",
+          fix: "start the file with 'title:', 'pages:' and 'values:' (see README.md, File formats)")
+      ])
+    }
+    let known = ["title", "version", "upstream", "source", "pages", "values"]
+    for entry in root.entries where !known.contains(entry.key) {
+      diagnostics.append(
+        .error(
+          at: file.location(of: entry.keyNode), "unknown key '\(entry.key)' in the runbook definition",
+          fix: "use one of \(known.joined(separator: ", "))"))
+    }
+
+    title = root[key: "title"]?.string ?? ""
+    if title.isEmpty {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root), "the runbook has no title",
+          fix: "add 'title: <what this runbook installs>'"))
+    }
+    version = root[key: "version"]?.string ?? ""
+    upstream = root[key: "upstream"]?.string.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+    source = root[key: "source"]?.string ?? "Content/pages"
+    self.path = path
+
+    pages = root[key: "pages"]?.sequence?.compactMap(\.string) ?? []
+    if pages.isEmpty {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "pages"] ?? root), "the runbook lists no pages",
+          fix: "add 'pages:' with the procedure pages in order, such as '- install-mim-service-portal.md'"))
+    }
+
+    values = []
+    var sampleOwner: [String: String] = [:]
+    for entry in root[key: "values"]?.entries ?? [] {
+      let at = file.location(of: entry.keyNode)
+      let description = entry.value[key: "description"]?.string ?? ""
+      if description.isEmpty {
+        diagnostics.append(
+          .error(
+            at: at, "value '\(entry.key)' has no description",
+            fix: "add 'description:' saying what the operator must give"))
+      }
+      let kindName = entry.value[key: "kind"]?.string ?? ""
+      guard let kind = ValueKind(rawValue: kindName) else {
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.value[key: "kind"] ?? entry.keyNode),
+            "value '\(entry.key)' has kind '\(kindName)', which is not a kind",
+            fix: "use one of \(ValueKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+        continue
+      }
+      let samplesNode = entry.value[key: "samples"]
+      let samples = samplesNode?.sequence?.compactMap(\.string) ?? samplesNode?.string.map { [$0] } ?? []
+      if samples.isEmpty {
+        diagnostics.append(
+          .error(
+            at: at, "value '\(entry.key)' replaces no sample name",
+            fix: "add 'samples:' with the names the pages use for it, such as [CORPIDM]"))
+      }
+      for sample in samples {
+        if let owner = sampleOwner[sample.lowercased()] {
+          diagnostics.append(
+            .error(
+              at: file.location(of: samplesNode), "sample '\(sample)' is given for both '\(owner)' and '\(entry.key)'",
+              fix: "a sample name replaces one value: keep it under one of them"))
+        }
+        sampleOwner[sample.lowercased()] = entry.key
+      }
+      values.append(ValueSpec(key: entry.key, description: description, kind: kind, samples: samples))
+    }
+    if values.isEmpty {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "values"] ?? root), "the runbook declares no values",
+          fix: "add 'values:' with each value's description, kind and samples"))
+    }
+    if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
+  }
+}

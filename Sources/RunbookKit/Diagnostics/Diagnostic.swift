@@ -1,0 +1,99 @@
+/// Where a problem is: a path relative to the runbook root, and a 1-based line and column.
+///
+/// A line or column of 0 means unknown and is left out of the description.
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+  public var path: String
+  public var line: Int
+  public var column: Int
+
+  public init(path: String, line: Int = 0, column: Int = 0) {
+    self.path = path
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String {
+    guard line > 0 else { return path }
+    return column > 0 ? "\(path):\(line):\(column)" : "\(path):\(line)"
+  }
+
+  public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+    (a.path, a.line, a.column) < (b.path, b.line, b.column)
+  }
+}
+
+/// A problem in the runbook's own files, located precisely enough to fix.
+///
+/// Printed the way compilers print, so editors and CI logs jump to it:
+/// `path:line:column: error: what is wrong` and, on the next line, `  fix: what to do`.
+public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+  public enum Severity: String, Sendable, Hashable {
+    case error, warning
+  }
+
+  public var severity: Severity
+  public var location: SourceLocation
+  /// What is wrong, quoting the value found.
+  public var message: String
+  /// One concrete next step.
+  public var fix: String?
+
+  public init(
+    _ severity: Severity = .error, at location: SourceLocation, _ message: String, fix: String? = nil
+  ) {
+    self.severity = severity
+    self.location = location
+    self.message = message
+    self.fix = fix
+  }
+
+  public static func error(at location: SourceLocation, _ message: String, fix: String? = nil)
+    -> Diagnostic
+  {
+    Diagnostic(.error, at: location, message, fix: fix)
+  }
+
+  public static func warning(at location: SourceLocation, _ message: String, fix: String? = nil)
+    -> Diagnostic
+  {
+    Diagnostic(.warning, at: location, message, fix: fix)
+  }
+
+  public var description: String {
+    "\(location): \(severity.rawValue): \(message)" + (fix.map { "\n  fix: \($0)" } ?? "")
+  }
+
+  /// The same diagnostic as an error: what `--strict` does to warnings.
+  public var promotedToError: Diagnostic {
+    var copy = self
+    copy.severity = .error
+    return copy
+  }
+}
+
+/// Diagnostics that stop a stage of the pipeline, sorted by file and line.
+public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
+  public var diagnostics: [Diagnostic]
+
+  public init(_ diagnostics: [Diagnostic]) {
+    self.diagnostics = diagnostics.sortedByLocation()
+  }
+
+  public var description: String {
+    diagnostics.map(\.description).joined(separator: "\n")
+  }
+}
+
+extension Array where Element == Diagnostic {
+  /// Sorted by file, line and column; stable for equal locations.
+  public func sortedByLocation() -> [Diagnostic] {
+    enumerated().sorted { a, b in
+      a.element.location == b.element.location
+        ? a.offset < b.offset : a.element.location < b.element.location
+    }.map(\.element)
+  }
+
+  public var hasErrors: Bool { contains { $0.severity == .error } }
+  public var errors: [Diagnostic] { filter { $0.severity == .error } }
+  public var warnings: [Diagnostic] { filter { $0.severity == .warning } }
+}

@@ -1,0 +1,60 @@
+/// A page's shape, the same for every deployment: what links, validation notes and navigation
+/// are checked against. Read once per runbook.
+public struct PageOutline: Sendable {
+  public var name: String
+  public var path: String
+  /// The H1, as the page writes it (sample names and all).
+  public var title: String
+  public var stages: [StageOutline]
+  /// Every anchor a link may name (heading slugs of every level, `<a name>`), to its stage's slug.
+  public var anchors: [String: String]
+  public var navigation: [NavigationLink]
+  /// Relative image paths, each with its 1-based line in the page file.
+  public var images: [(path: String, line: Int)]
+}
+
+public struct StageOutline: Sendable, Hashable {
+  /// The H2 heading's slug, as DocFX makes it: the stage's file name and its key in checks.
+  public var slug: String
+  public var title: String
+  /// 1-based line of the heading in the page file.
+  public var line: Int
+  public var steps: [StepOutline]
+}
+
+public struct StepOutline: Sendable, Hashable {
+  /// The number as the page shows it.
+  public var number: Int
+  public var line: Int
+}
+
+/// A page rendered for one deployment.
+public struct RenderedPage: Sendable {
+  public var name: String
+  public var path: String
+  /// The H1 with values substituted, as text and as HTML.
+  public var title: String
+  public var titleHTML: String
+  /// What stands between the H1 and the first stage (the values table, notes).
+  public var preambleHTML: String
+  public var stages: [RenderedStage]
+  /// How often each value was used on this page, by the runbook's value order.
+  public var usage: [Int]
+  public var diagnostics: [Diagnostic]
+}
+
+public struct RenderedStage: Sendable {
+  public var slug: String
+  public var title: String
+  public var titleHTML: String
+  public var line: Int
+  public var introHTML: String
+  public var steps: [RenderedStep]
+  public var outroHTML: String
+}
+
+public struct RenderedStep: Sendable {
+  public var number: Int
+  public var line: Int
+  public var html: String
+}

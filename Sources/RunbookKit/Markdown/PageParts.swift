@@ -1,0 +1,106 @@
+internal import Ccmark
+
+/// A page's top-level blocks sorted into title, preamble and stages, and each stage into steps.
+///
+/// Stages start at H2 headings. Each item of a top-level ordered list is a step, numbered as the
+/// page shows it; blocks between two such lists belong to the step above them; a stage with no
+/// ordered list is one step.
+struct PageParts {
+  struct Step {
+    var number: Int
+    var line: Int
+    var blocks: [MarkdownNode]
+  }
+
+  struct Stage {
+    var heading: MarkdownNode?
+    var slug: String
+    var sourceTitle: String
+    var line: Int
+    var intro: [MarkdownNode] = []
+    var steps: [Step] = []
+    var outro: [MarkdownNode] = []
+
+    var allBlocks: [MarkdownNode] { intro + steps.flatMap(\.blocks) + outro }
+  }
+
+  var titleNode: MarkdownNode?
+  var title: String
+  var preamble: [MarkdownNode] = []
+  var stages: [Stage] = []
+  let offset: Int
+
+  /// - Parameter slugs: titles and slugs of the H2 headings as the page wrote them, when the
+  ///   tree has been substituted since; read from the tree otherwise.
+  init(
+    splitting root: MarkdownNode, offset: Int,
+    slugs: [MarkdownNode: (slug: String, title: String)] = [:]
+  ) {
+    self.offset = offset
+    var stageBlocks: [[MarkdownNode]] = []
+    title = ""
+    for block in root.children {
+      if block.type == CMARK_NODE_HEADING && block.headingLevel == 1 && titleNode == nil && stages.isEmpty {
+        titleNode = block
+        title = slugs[block]?.title ?? block.plainText
+      } else if block.type == CMARK_NODE_HEADING && block.headingLevel == 2 {
+        let source = slugs[block] ?? (Slug.make(block.plainText), block.plainText)
+        stages.append(Stage(heading: block, slug: source.slug, sourceTitle: source.title, line: block.line + offset))
+        stageBlocks.append([])
+      } else if stages.isEmpty {
+        preamble.append(block)
+      } else {
+        stageBlocks[stageBlocks.count - 1].append(block)
+      }
+    }
+    if stages.isEmpty {
+      // A page without H2 headings is one stage, named after the page.
+      stages = [Stage(heading: nil, slug: Slug.make(title), sourceTitle: title, line: titleNode.map { $0.line + offset } ?? 1)]
+      stageBlocks = [preamble]
+      preamble = []
+    }
+    for index in stages.indices {
+      split(stageBlocks[index], into: &stages[index])
+    }
+  }
+
+  private func split(_ blocks: [MarkdownNode], into stage: inout Stage) {
+    var pending: [MarkdownNode] = []
+    var sawList = false
+    for block in blocks {
+      guard block.isOrderedList else {
+        if sawList { pending.append(block) } else { stage.intro.append(block) }
+        continue
+      }
+      if sawList, !stage.steps.isEmpty {
+        stage.steps[stage.steps.count - 1].blocks += pending
+        pending = []
+      }
+      sawList = true
+      // Steps read as paragraphs, whether the page's list was tight or loose.
+      block.setListTight(false)
+      for (offsetInList, item) in block.children.enumerated() {
+        var number = block.listStart + offsetInList
+        // A list that starts again at 1 in the same stage continues the numbering, so ids stay unique.
+        if let last = stage.steps.last?.number, number <= last { number = last + 1 }
+        stage.steps.append(Step(number: number, line: item.line + offset, blocks: item.children))
+      }
+    }
+    if sawList {
+      stage.outro = pending
+    } else {
+      stage.steps = [Step(number: 1, line: stage.intro.first.map { line(of: $0) } ?? stage.line, blocks: stage.intro)]
+      stage.intro = []
+    }
+  }
+
+  /// The 1-based line in the page file of a node, or of the nearest block around it that knows.
+  func line(of node: MarkdownNode) -> Int {
+    var current: MarkdownNode? = node
+    while let candidate = current {
+      if candidate.line > 0 { return candidate.line + offset }
+      current = candidate.parent
+    }
+    return 0
+  }
+}

@@ -1,0 +1,205 @@
+import Foundation
+internal import Ccmark
+
+/// One deployment's view of the runbook's values: what each sample name becomes.
+public struct ValueBinding: Sendable {
+  public var spec: ValueSpec
+  public var value: String
+}
+
+/// Turns a page's markdown into its outline, or into HTML for one deployment.
+///
+/// Every call parses the page anew with cmark (about 0.1 ms for these pages), so that no tree
+/// is shared between deployments built in parallel.
+public struct PageRenderer: Sendable {
+  public let page: PageSource
+  public let matcher: SampleMatcher
+
+  public init(page: PageSource, matcher: SampleMatcher) {
+    self.page = page
+    self.matcher = matcher
+  }
+
+  /// The page's stages, steps, anchors and navigation, without substituting anything.
+  public func outline() -> PageOutline {
+    let tree = MarkdownTree(parsing: page.body)
+    var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset)
+    rewriter.rewrite(tree.root)
+    let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset)
+    var anchors: [String: String] = [:]
+    for stage in parts.stages {
+      anchors[stage.slug] = stage.slug
+      for block in stage.allBlocks {
+        for anchor in Self.anchors(in: block) where anchors[anchor] == nil {
+          anchors[anchor] = stage.slug
+        }
+      }
+    }
+    if let first = parts.stages.first {
+      for block in parts.preamble {
+        for anchor in Self.anchors(in: block) where anchors[anchor] == nil { anchors[anchor] = first.slug }
+      }
+    }
+    let images = tree.root.preorder.compactMap { node -> (String, Int)? in
+      guard node.type == CMARK_NODE_IMAGE, let url = node.url, !Substitution.isAbsolute(url) else { return nil }
+      return (url, parts.line(of: node))
+    }
+    return PageOutline(
+      name: page.name, path: page.path, title: parts.title,
+      stages: parts.stages.map { stage in
+        StageOutline(
+          slug: stage.slug, title: stage.sourceTitle, line: stage.line,
+          steps: stage.steps.map { StepOutline(number: $0.number, line: $0.line) })
+      },
+      anchors: anchors, navigation: Self.unique(rewriter.navigation), images: images)
+  }
+
+  /// The page rendered for one deployment.
+  ///
+  /// - Parameters:
+  ///   - bindings: by the matcher's value order.
+  ///   - links: resolves links between pages; nil leaves them as written.
+  ///   - missingImages: relative image paths that do not exist; they render as placeholders.
+  public func render(
+    bindings: [ValueBinding], links: LinkResolver?, missingImages: Set<String> = []
+  ) -> RenderedPage {
+    let tree = MarkdownTree(parsing: page.body)
+    var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset)
+    rewriter.rewrite(tree.root)
+    // Slugs come from the page as written, before any value replaces a sample name.
+    let slugs = Dictionary(
+      uniqueKeysWithValues: tree.root.children.filter { $0.type == CMARK_NODE_HEADING }.map {
+        ($0, (slug: Slug.make($0.plainText), title: $0.plainText))
+      })
+    let substitution = Substitution(
+      matcher: matcher,
+      replacements: bindings.map {
+        Replacement(key: $0.spec.key, value: $0.value, isSecret: $0.spec.kind == .secret)
+      })
+    let usage = substitution.apply(to: tree.root)
+    for note in rewriter.sampleNameNotes {
+      note.setCustom(enter: Self.valuesTable(bindings: bindings, usage: usage), exit: "")
+    }
+    replaceMissingImages(in: tree.root, missing: missingImages)
+
+    let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, slugs: slugs)
+    var diagnostics = leftovers(in: tree.root, parts: parts)
+    if let links {
+      for (index, stage) in parts.stages.enumerated() {
+        let blocks = stage.allBlocks + (index == 0 ? parts.preamble : [])
+        diagnostics += links.rewrite(blocks: blocks, page: page, stage: stage.slug, line: parts.line(of:))
+      }
+    }
+    return RenderedPage(
+      name: page.name, path: page.path,
+      title: parts.titleNode?.plainText ?? parts.title,
+      titleHTML: parts.titleNode?.innerHTML ?? parts.title.htmlEscaped,
+      preambleHTML: parts.preamble.map(\.html).joined(),
+      stages: parts.stages.map { stage in
+        RenderedStage(
+          slug: stage.slug, title: stage.heading?.plainText ?? stage.sourceTitle,
+          titleHTML: stage.heading?.innerHTML ?? stage.sourceTitle.htmlEscaped, line: stage.line,
+          introHTML: stage.intro.map(\.html).joined(),
+          steps: stage.steps.map { step in
+            RenderedStep(number: step.number, line: step.line, html: step.blocks.map(\.html).joined())
+          },
+          outroHTML: stage.outro.map(\.html).joined())
+      },
+      usage: usage, diagnostics: diagnostics)
+  }
+}
+
+private extension PageRenderer {
+  static func anchors(in block: MarkdownNode) -> [String] {
+    block.preorder.compactMap { node in
+      if node.type == CMARK_NODE_HEADING { return Slug.make(node.plainText) }
+      guard node.type == CMARK_NODE_CUSTOM_BLOCK || node.type == CMARK_NODE_CUSTOM_INLINE,
+        let enter = cmark_node_get_on_enter(node.raw).map({ String(cString: $0) })
+      else { return nil }
+      // Headings of level 3 and below, and `<a name>` anchors, are custom nodes by now.
+      guard let start = enter.range(of: " id=\"") else { return nil }
+      return String(enter[start.upperBound...].prefix { $0 != "\"" })
+    }
+  }
+
+  /// Top and bottom step-by-step blocks name the same pages: each link once.
+  static func unique(_ links: [NavigationLink]) -> [NavigationLink] {
+    var seen = Set<String>()
+    return links.filter { seen.insert("\($0.direction.rawValue) \($0.target)").inserted }
+  }
+
+  /// The page's own "this walkthrough uses sample names" note, made real: this deployment's
+  /// values that the page uses.
+  static func valuesTable(bindings: [ValueBinding], usage: [Int]) -> String {
+    let rows = bindings.indices.filter { usage[$0] > 0 }.map { index in
+      let binding = bindings[index]
+      let replacement = Replacement(key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret)
+      return "<tr><td>\(binding.spec.description.htmlEscaped)</td><td><code>\(binding.spec.key.htmlEscaped)</code></td>"
+        + "<td>\(replacement.openTag)\(binding.value.htmlEscaped)</span></td></tr>"
+    }
+    guard !rows.isEmpty else { return "" }
+    return """
+      <div class="values-used">
+      <p class="values-used-title">This deployment's values on this page</p>
+      <table>
+      <thead><tr><th>What</th><th>Name</th><th>Value</th></tr></thead>
+      <tbody>
+      \(rows.joined(separator: "\n"))
+      </tbody>
+      </table>
+      </div>
+      """
+  }
+
+  /// An image whose file is missing becomes a framed placeholder holding its alt text.
+  func replaceMissingImages(in root: MarkdownNode, missing: Set<String>) {
+    guard !missing.isEmpty else { return }
+    for image in root.preorder where image.type == CMARK_NODE_IMAGE {
+      guard let url = image.url, missing.contains(url) else { continue }
+      let placeholder = MarkdownNode.custom(
+        block: false,
+        enter: "<span class=\"image-missing\" role=\"img\" title=\"\(url.htmlEscaped) is missing\">",
+        exit: "</span>")
+      image.moveChildren(to: placeholder)
+      image.replace(with: placeholder)
+    }
+  }
+
+  /// A sample name left in the visible text after substitution (inside a longer word, say) is
+  /// an error at the line it came from: a runbook never ships with "contoso" in a command.
+  func leftovers(in root: MarkdownNode, parts: PageParts) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    for node in root.preorder {
+      let text: String?
+      switch node.type {
+      case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+        text = node.parent?.isValue == true ? nil : node.literal
+      case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+        text = node.url.flatMap { Substitution.isAbsolute($0) ? $0 : nil }
+      default:
+        text = nil
+      }
+      guard let text else { continue }
+      for match in matcher.occurrences(in: text) {
+        let bytes = Array(text.utf8)[match.range]
+        let found = String(decoding: bytes, as: UTF8.self)
+        let sample = matcher.samples.first { $0.sample.lowercased() == found.lowercased() }?.sample ?? found
+        diagnostics.append(
+          .error(
+            at: SourceLocation(path: page.path, line: parts.line(of: node)),
+            "sample name '\(found)' is left in \(Self.quote(text, around: match.range)) after substitution",
+            fix: "'\(sample)' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition"))
+      }
+    }
+    return diagnostics
+  }
+
+  /// The line of `text` holding the byte range, shortened around it.
+  static func quote(_ text: String, around range: Range<Int>) -> String {
+    let bytes = Array(text.utf8)
+    let start = bytes[..<range.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+    let end = bytes[range.upperBound...].firstIndex(of: 0x0A) ?? bytes.count
+    let line = String(decoding: bytes[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    return "'" + (line.count > 80 ? line.prefix(77) + "..." : line) + "'"
+  }
+}

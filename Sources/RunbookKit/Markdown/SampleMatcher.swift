@@ -1,0 +1,101 @@
+/// Finds the sample names of a runbook in text, byte by byte.
+///
+/// Built once per runbook and shared by every deployment. Matching is case-insensitive (ASCII),
+/// on whole tokens: letters, digits, `_` and non-ASCII bytes form a token, anything else
+/// (`$ . \ / @ , =` and spaces among them) ends one. At each position the longest sample wins,
+/// so `contoso.com` is taken before `contoso`, and the scan moves past a match, so a value is
+/// never substituted again.
+public struct SampleMatcher: Sendable {
+  struct Sample: Sendable {
+    /// Lower-cased bytes.
+    var bytes: [UInt8]
+    /// Index of the value it belongs to.
+    var value: Int
+  }
+
+  public struct Match: Sendable, Equatable {
+    /// Byte offsets into the UTF-8 text.
+    public var range: Range<Int>
+    /// Index of the value, in the order the matcher was given them.
+    public var value: Int
+  }
+
+  /// Samples by their lower-cased first byte, longest first.
+  private var buckets: [[Sample]] = Array(repeating: [], count: 256)
+  public let samples: [(sample: String, value: Int)]
+
+  /// - Parameter samples: for each value, the sample names it replaces.
+  public init(samples valueSamples: [[String]]) {
+    var all: [(String, Int)] = []
+    for (value, samples) in valueSamples.enumerated() {
+      for sample in samples where !sample.isEmpty {
+        all.append((sample, value))
+        let bytes = sample.utf8.map(Self.lower)
+        buckets[Int(bytes[0])].append(Sample(bytes: bytes, value: value))
+      }
+    }
+    for index in buckets.indices {
+      buckets[index].sort { $0.bytes.count > $1.bytes.count }
+    }
+    samples = all
+  }
+
+  /// Every whole-token match in `text`, left to right, never overlapping.
+  public func matches(in text: String) -> [Match] {
+    var text = text
+    return text.withUTF8 { matches(in: $0, wholeTokens: true) }
+  }
+
+  /// Every occurrence of a sample, even inside a longer word: what the leftover gate looks for.
+  public func occurrences(in text: String) -> [Match] {
+    var text = text
+    return text.withUTF8 { matches(in: $0, wholeTokens: false) }
+  }
+
+  func matches(in bytes: UnsafeBufferPointer<UInt8>, wholeTokens: Bool) -> [Match] {
+    var result: [Match] = []
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      if wholeTokens && index > 0 && Self.isTokenByte(bytes[index - 1]) {
+        index += 1
+        continue
+      }
+      let candidates = buckets[Int(Self.lower(bytes[index]))]
+      var matched: Sample?
+      if !candidates.isEmpty {
+        for sample in candidates where sample.bytes.count <= count - index {
+          var equal = true
+          for offset in 1..<sample.bytes.count where Self.lower(bytes[index + offset]) != sample.bytes[offset] {
+            equal = false
+            break
+          }
+          let end = index + sample.bytes.count
+          if equal && (!wholeTokens || end == count || !Self.isTokenByte(bytes[end])) {
+            matched = sample
+            break
+          }
+        }
+      }
+      if let matched {
+        result.append(Match(range: index..<(index + matched.bytes.count), value: matched.value))
+        index += matched.bytes.count
+      } else {
+        index += 1
+      }
+    }
+    return result
+  }
+
+  @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
+    byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+  }
+
+  /// Letters, digits, `_`, and any byte of a non-ASCII character.
+  @inline(__always) static func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x80...0xFF: return true
+    default: return false
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/// Heading anchors as DocFX and learn.microsoft.com make them, so that upstream links such as
+/// `install-mim-service-portal.md#configure-mim-password-reset-portal` keep working.
+enum Slug {
+  /// Lower case; letters, digits, `-` and `_` kept; spaces become `-`; everything else dropped.
+  static func make(_ text: String) -> String {
+    var slug = ""
+    for character in text.lowercased() {
+      if character.isLetter || character.isNumber || character == "-" || character == "_" {
+        slug.append(character)
+      } else if character == " " {
+        slug.append("-")
+      }
+    }
+    return slug
+  }
+}

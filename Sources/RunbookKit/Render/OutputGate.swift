@@ -1,0 +1,90 @@
+/// The last check before a site is written, on the finished HTML: no sample password or other
+/// secret sample anywhere in a file, and no sample name in the visible text outside a value.
+///
+/// The tree-level check in `PageRenderer` names the page line a leftover came from; this one also
+/// covers what templates and the runbook definition's descriptions put on the pages.
+struct OutputGate {
+  let matcher: SampleMatcher
+  let definition: RunbookDefinition
+
+  func check(_ files: [SiteFile], deployment: Deployment) -> [Diagnostic] {
+    let secretSamples = SampleMatcher(
+      samples: definition.values.map { $0.kind == .secret ? $0.samples : [] })
+    let secretKeys = definition.values.filter { $0.kind == .secret }.map(\.key)
+    var diagnostics: [Diagnostic] = []
+    for file in files where file.path.hasSuffix(".html") {
+      let at = SourceLocation(path: "\(deployment.id)/\(file.path)")
+      let found = file.data.withUnsafeBytes { raw in
+        let bytes = raw.bindMemory(to: UInt8.self)
+        return (secretSamples.matches(in: bytes, wholeTokens: false), visibleLeftovers(bytes))
+      }
+      if let secret = found.0.first {
+        diagnostics.append(
+          .error(
+            at: at, "the page holds the sample password '\(secretSamples.samples.first { $0.value == secret.value }?.sample ?? "")'",
+            fix: "a sample password must always be replaced: list it under the samples of \(secretKeys.joined(separator: " or ")) in \(definition.path)"))
+      }
+      for sample in Set(found.1).sorted() {
+        diagnostics.append(
+          .error(
+            at: at, "the page shows the sample name '\(sample)' outside a substituted value",
+            fix: "it comes from Templates/ or a description in \(definition.path): write it without sample names"))
+      }
+    }
+    return diagnostics
+  }
+
+  /// Sample names in the text a reader sees: outside tags, scripts, styles and value spans.
+  private func visibleLeftovers(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+    var found: [String] = []
+    var index = 0
+    var textStart = 0
+    func scanText(upTo end: Int) {
+      guard end > textStart else { return }
+      let slice = UnsafeBufferPointer(rebasing: bytes[textStart..<end])
+      for match in matcher.matches(in: slice, wholeTokens: false) {
+        found.append(String(decoding: slice[match.range], as: UTF8.self))
+      }
+    }
+    while index < bytes.count {
+      guard bytes[index] == UInt8(ascii: "<") else {
+        index += 1
+        continue
+      }
+      scanText(upTo: index)
+      let skipTo: [UInt8]?
+      if Self.startsWith(bytes, at: index, "<span class=\"value") || Self.startsWith(bytes, at: index, "<span class=\"deployment-name") {
+        // Values, and the deployment's own name, are the operator's words, not the docs'.
+        skipTo = Array("</span>".utf8)
+      } else if Self.startsWith(bytes, at: index, "<head") {
+        skipTo = Array("</head>".utf8)
+      } else if Self.startsWith(bytes, at: index, "<script") {
+        skipTo = Array("</script>".utf8)
+      } else if Self.startsWith(bytes, at: index, "<style") {
+        skipTo = Array("</style>".utf8)
+      } else {
+        skipTo = nil
+      }
+      if let skipTo {
+        while index < bytes.count && !Self.startsWith(bytes, at: index, skipTo) { index += 1 }
+        index += skipTo.count
+      } else {
+        while index < bytes.count && bytes[index] != UInt8(ascii: ">") { index += 1 }
+        index += 1
+      }
+      textStart = min(index, bytes.count)
+    }
+    scanText(upTo: bytes.count)
+    return found
+  }
+
+  private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: String) -> Bool {
+    startsWith(bytes, at: index, Array(prefix.utf8))
+  }
+
+  private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: [UInt8]) -> Bool {
+    guard index + prefix.count <= bytes.count else { return false }
+    for offset in prefix.indices where bytes[index + offset] != prefix[offset] { return false }
+    return true
+  }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// A file of a deployment's site, relative to the site's folder.
+public struct SiteFile: Sendable {
+  public var path: String
+  public var data: Data
+
+  public init(path: String, data: Data) {
+    self.path = path
+    self.data = data
+  }
+
+  public init(path: String, text: String) {
+    self.init(path: path, data: Data(text.utf8))
+  }
+}
+
+/// Everything one deployment's site is made of, before it is written.
+public struct DeploymentSite: Sendable {
+  public var deployment: Deployment
+  public var files: [SiteFile]
+  public var stageCount: Int
+  public var stepCount: Int
+  /// Errors stop this deployment from being written; warnings do not.
+  public var diagnostics: [Diagnostic]
+}
+
+/// Renders one deployment's site from the runbook and the templates.
+public struct SiteRenderer: Sendable {
+  public let runbook: Runbook
+  public let templates: Templates
+  /// Shown on the pages; from `SOURCE_DATE_EPOCH` when set, so rebuilds are byte-identical.
+  public let buildDate: String
+
+  public init(runbook: Runbook, templates: Templates, buildDate: String) {
+    self.runbook = runbook
+    self.templates = templates
+    self.buildDate = buildDate
+  }
+
+  public func render(_ deployment: Deployment) -> DeploymentSite {
+    let bindings = runbook.definition.values.map {
+      ValueBinding(spec: $0, value: deployment.values[$0.key] ?? "")
+    }
+    let pages = runbook.pages.map { page in
+      PageRenderer(page: page, matcher: runbook.matcher).render(
+        bindings: bindings, links: runbook.links, missingImages: runbook.missingImages[page.name] ?? [])
+    }
+    var diagnostics = pages.flatMap(\.diagnostics)
+    var usage = Array(repeating: 0, count: bindings.count)
+    for page in pages {
+      for index in usage.indices { usage[index] += page.usage[index] }
+    }
+
+    // Every stage of every page, in runbook order: the chain of prev/next links.
+    let chain = pages.flatMap { page in page.stages.map { (page: page, stage: $0) } }
+    let stepCount = chain.reduce(0) { $0 + $1.stage.steps.count }
+    let common = commonContext(deployment)
+    var files: [SiteFile] = []
+    for (index, link) in chain.enumerated() {
+      var context = common
+      context["root"] = "../"
+      context["pageTitle"] = link.page.title
+      context["pageTitleHTML"] = link.page.titleHTML
+      context["stageTitle"] = link.stage.title
+      context["stageTitleHTML"] = link.stage.titleHTML
+      context["stageSlug"] = link.stage.slug
+      context["stageNumber"] = index + 1
+      context["stageCount"] = chain.count
+      context["stepCount"] = link.stage.steps.count
+      context["oneStep"] = link.stage.steps.count == 1
+      context["home"] = "../../index.html"
+      // Mustache treats an empty string as true: only fragments that hold something are set.
+      if link.stage.slug == link.page.stages.first?.slug, !link.page.preambleHTML.isEmpty {
+        context["preambleHTML"] = link.page.preambleHTML
+      }
+      context["introHTML"] = link.stage.introHTML
+      context["outroHTML"] = link.stage.outroHTML
+      context["steps"] = link.stage.steps.map { step -> [String: Any] in
+        ["number": step.number, "html": step.html]
+      }
+      if index > 0 {
+        let previous = chain[index - 1]
+        context["previous"] = ["href": href(previous, from: link.page.name), "title": previous.stage.title]
+      } else if let before = upstreamLink(.previous) {
+        context["before"] = before
+      }
+      if index + 1 < chain.count {
+        let next = chain[index + 1]
+        context["next"] = ["href": href(next, from: link.page.name), "title": next.stage.title]
+      } else if let after = upstreamLink(.next) {
+        context["after"] = after
+      }
+      files.append(
+        SiteFile(
+          path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", context)))
+    }
+
+    var overview = common
+    overview["root"] = ""
+    overview["home"] = "../index.html"
+    overview["stageCount"] = chain.count
+    overview["stepCount"] = stepCount
+    overview["start"] = chain.first.map { "\(LinkResolver.escape($0.page.name))/\(LinkResolver.escape($0.stage.slug)).html" } ?? ""
+    overview["values"] = bindings.indices.map { index -> [String: Any] in
+      let binding = bindings[index]
+      return [
+        "key": binding.spec.key, "description": binding.spec.description, "kind": binding.spec.kind.rawValue,
+        "valueHTML": Replacement(key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret).openTag
+          + binding.value.htmlEscaped + "</span>",
+        "uses": usage[index],
+      ]
+    }
+    var stageNumber = 0
+    overview["pages"] = pages.map { page -> [String: Any] in
+      [
+        "title": page.title, "titleHTML": page.titleHTML,
+        "stages": page.stages.map { stage -> [String: Any] in
+          stageNumber += 1
+          return [
+            "number": stageNumber, "titleHTML": stage.titleHTML,
+            "href": "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
+            "steps": stage.steps.count, "oneStep": stage.steps.count == 1,
+          ]
+        },
+      ]
+    }
+    if let before = upstreamLink(.previous) { overview["before"] = before }
+    if let after = upstreamLink(.next) { overview["after"] = after }
+    files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
+
+    files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
+    for page in runbook.pages {
+      for image in runbook.images[page.name] ?? [] {
+        if let data = FileManager.default.contents(atPath: page.directory.appendingPathComponent(image).path) {
+          files.append(SiteFile(path: "\(page.name)/\(image)", data: data))
+        }
+      }
+    }
+    diagnostics += OutputGate(matcher: runbook.matcher, definition: runbook.definition).check(
+      files, deployment: deployment)
+    return DeploymentSite(
+      deployment: deployment, files: files, stageCount: chain.count, stepCount: stepCount,
+      diagnostics: diagnostics)
+  }
+}
+
+private extension SiteRenderer {
+  func commonContext(_ deployment: Deployment) -> [String: Any] {
+    [
+      "runbookTitle": runbook.definition.title,
+      "version": runbook.definition.version,
+      "deploymentName": deployment.name,
+      "deploymentId": deployment.id,
+      "deploymentHash": deployment.fileHash,
+      "buildDate": buildDate,
+    ]
+  }
+
+  func href(_ target: (page: RenderedPage, stage: RenderedStage), from page: String) -> String {
+    runbook.links.href(page: target.page.name, stage: target.stage.slug, from: page, fragment: nil)
+  }
+
+  /// The upstream page before the runbook's first page, or after its last one.
+  func upstreamLink(_ direction: NavigationLink.Direction) -> [String: Any]? {
+    let outline = direction == .previous ? runbook.outlines.first : runbook.outlines.last
+    guard let outline, let link = outline.navigation.first(where: { $0.direction == direction }),
+      case .rewritten(let url) = runbook.links.resolve(link.target, page: outline.name, stage: "")
+    else { return nil }
+    // Only pages outside the runbook: inside it, the chain already links them.
+    guard Substitution.isAbsolute(url) else { return nil }
+    return ["href": url, "title": link.title]
+  }
+}

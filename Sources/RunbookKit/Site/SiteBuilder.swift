@@ -1,0 +1,157 @@
+import Foundation
+
+/// What `runbook build` and `runbook check` are asked to do.
+public struct BuildOptions: Sendable {
+  public var location: RunbookLocation
+  /// Deployment files; empty means every file in `Content/deployments/`.
+  public var deploymentFiles: [String]
+  /// Where sites are written; nil writes nothing (`runbook check`).
+  public var output: URL?
+  /// Warnings count as errors.
+  public var strict: Bool
+  public var buildDate: String
+
+  public init(
+    location: RunbookLocation, deploymentFiles: [String] = [], output: URL?, strict: Bool = false,
+    buildDate: String = BuildOptions.dateFromEnvironment()
+  ) {
+    self.location = location
+    self.deploymentFiles = deploymentFiles
+    self.output = output
+    self.strict = strict
+    self.buildDate = buildDate
+  }
+
+  /// Today, or the day of `SOURCE_DATE_EPOCH` when it is set, as YYYY-MM-DD in UTC.
+  public static func dateFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+    -> String
+  {
+    let seconds = environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init) ?? Date().timeIntervalSince1970
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd"
+    return formatter.string(from: Date(timeIntervalSince1970: seconds))
+  }
+}
+
+/// How a build went: what was built, what failed, and every diagnostic, sorted.
+public struct BuildReport: Sendable {
+  public var built: [String] = []
+  public var failed: [String] = []
+  public var diagnostics: [Diagnostic] = []
+
+  public var succeeded: Bool { failed.isEmpty && !diagnostics.hasErrors }
+
+  /// The closing line: `built 2 deployments, 0 failed; 0 errors, 3 warnings`.
+  public var summary: String {
+    func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+    return "built \(count(built.count, "deployment")), \(failed.count) failed; "
+      + "\(count(diagnostics.errors.count, "error")), \(count(diagnostics.warnings.count, "warning"))"
+  }
+}
+
+/// Runs the pipeline: the runbook once, then every deployment; writes each good site whole.
+public struct SiteBuilder: Sendable {
+  public let options: BuildOptions
+
+  public init(options: BuildOptions) {
+    self.options = options
+  }
+
+  public func build() -> BuildReport {
+    var report = BuildReport()
+    let location = options.location
+    let runbook: Runbook
+    let templates: Templates
+    do {
+      runbook = try Runbook(loading: location)
+      templates = try Templates(folder: location.templatesFolder, display: location.display)
+    } catch {
+      report.diagnostics = error.diagnostics
+      return report
+    }
+    report.diagnostics += runbook.warnings.map { options.strict ? $0.promotedToError : $0 }
+    let files =
+      options.deploymentFiles.isEmpty
+      ? runbook.defaultDeploymentFiles() : options.deploymentFiles.map { location.url($0) }
+    if files.isEmpty {
+      report.diagnostics.append(
+        .error(
+          at: SourceLocation(path: location.display(location.deploymentsFolder)), "no deployment files",
+          fix: "write one with 'runbook init NAME', or name deployment files on the command line"))
+      return report
+    }
+    let renderer = SiteRenderer(runbook: runbook, templates: templates, buildDate: options.buildDate)
+    let writer = options.output.map(OutputWriter.init(folder:))
+    var ids: [String] = []
+    for file in files {
+      let id = file.deletingPathExtension().lastPathComponent
+      ids.append(id)
+      let outcome = buildDeployment(file: file, id: id, runbook: runbook, renderer: renderer, writer: writer)
+      report.diagnostics += outcome.diagnostics
+      if outcome.ok { report.built.append(id) } else { report.failed.append(id) }
+    }
+    if let writer {
+      if options.deploymentFiles.isEmpty { writer.removeSites(except: Set(ids)) }
+      do {
+        try writer.writeTopLevel("index.html", contents: Data(indexPage(writer: writer, runbook: runbook, templates: templates).utf8))
+        for asset in templates.assets {
+          let url = writer.folder.appendingPathComponent(asset.path)
+          try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+          try asset.data.write(to: url, options: .atomic)
+        }
+      } catch {
+        report.diagnostics.append(
+          .error(at: SourceLocation(path: location.display(writer.folder)), "cannot write the index: \(error.localizedDescription)",
+            fix: "check that the output folder is writable"))
+      }
+    }
+    report.diagnostics = report.diagnostics.sortedByLocation()
+    return report
+  }
+}
+
+private extension SiteBuilder {
+  func buildDeployment(file: URL, id: String, runbook: Runbook, renderer: SiteRenderer, writer: OutputWriter?)
+    -> (ok: Bool, diagnostics: [Diagnostic])
+  {
+    let path = options.location.display(file)
+    guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+      return (false, [.error(at: SourceLocation(path: path), "cannot read the deployment file", fix: "check the path; deployment files live in Content/deployments/")])
+    }
+    let deployment: Deployment
+    do {
+      deployment = try Deployment(id: id, path: path, text: text, definition: runbook.definition)
+    } catch {
+      return (false, error.diagnostics)
+    }
+    let site = renderer.render(deployment)
+    let diagnostics = site.diagnostics.map { options.strict ? $0.promotedToError : $0 }
+    if diagnostics.hasErrors || (options.strict && runbook.warnings.count > 0) { return (false, diagnostics) }
+    guard let writer else { return (true, diagnostics) }
+    do {
+      try writer.write(site)
+    } catch {
+      return (false, diagnostics + [.error(at: SourceLocation(path: options.location.display(writer.folder.appendingPathComponent(id))),
+        "cannot write the site: \(error.localizedDescription)", fix: "check that the output folder is writable and the disk has room")])
+    }
+    return (true, diagnostics)
+  }
+
+  func indexPage(writer: OutputWriter, runbook: Runbook, templates: Templates) -> String {
+    let sites = writer.sites()
+    return templates.render(
+      "index",
+      [
+        "root": "",
+        "runbookTitle": runbook.definition.title,
+        "version": runbook.definition.version,
+        "buildDate": options.buildDate,
+        "hasDeployments": !sites.isEmpty,
+        "deployments": sites.map { site -> [String: Any] in
+          ["id": site.id, "href": LinkResolver.escape(site.id) + "/index.html", "name": site.name, "stages": site.stages, "steps": site.steps]
+        },
+      ])
+  }
+}
