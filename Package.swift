@@ -39,12 +39,12 @@ let package = Package(
     ),
     .testTarget(
       name: "RunbookKitTests",
-      dependencies: ["RunbookKit"],
-      exclude: ["Fixtures"]
+      dependencies: ["RunbookKit"]
     ),
+    // Runs the built `runbook` binary, so it depends on the executable to have it built.
     .testTarget(
       name: "RunbookCLITests",
-      dependencies: ["RunbookKit"]
+      dependencies: ["runbook"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -47,19 +47,24 @@ extension Deployment {
 
     let valuesNode = root[key: "values"]
     var values: [String: String] = [:]
+    // Keys given, and keys a typo was taken for: neither is reported missing as well.
+    var accounted = Set<String>()
     for entry in valuesNode?.entries ?? [] {
       let at = file.location(of: entry.keyNode)
       guard let spec = definition.value(named: entry.key) else {
-        let keys = definition.values.map(\.key)
+        let keys = definition.values.map(\.key).filter { !values.keys.contains($0) }
+        let near = Spelling.closest(to: entry.key, among: keys)
+        if let near { accounted.insert(near) }
         let fix =
-          Spelling.closest(to: entry.key, among: keys).flatMap { near in
+          near.flatMap { near in
             definition.value(named: near).map {
               "did you mean '\(near)'? (\($0.description), replaces \($0.samples.joined(separator: ", ")))"
             }
-          } ?? "remove it, or declare it in \(definition.path); the values are \(keys.joined(separator: ", "))"
+          } ?? "remove it, or declare it in \(definition.path); the values are \(definition.values.map(\.key).joined(separator: ", "))"
         diagnostics.append(.error(at: at, "unknown value '\(entry.key)'", fix: fix))
         continue
       }
+      accounted.insert(entry.key)
       guard let value = entry.value.scalar?.string else {
         diagnostics.append(
           .error(
@@ -75,7 +80,7 @@ extension Deployment {
       }
       values[entry.key] = value
     }
-    for spec in definition.values where values[spec.key] == nil && !diagnostics.contains(where: { $0.message.contains("'\(spec.key)'") }) {
+    for spec in definition.values where !accounted.contains(spec.key) {
       diagnostics.append(
         .error(
           at: file.location(of: valuesNode ?? root),

@@ -47,10 +47,10 @@ struct DocFXRewriter {
     for heading in root.preorder where heading.type == CMARK_NODE_HEADING && heading.headingLevel >= 3 {
       let level = heading.headingLevel
       let anchor = Slug.make(heading.plainText)
-      let replacement = MarkdownNode.custom(
-        block: true, enter: "<h\(level) id=\"\(anchor.htmlEscaped)\">", exit: "</h\(level)>")
-      heading.moveChildren(to: replacement)
-      heading.replace(with: replacement)
+      let replacement = MarkdownNode.inlineBlock(
+        enter: "<h\(level) id=\"\(anchor.htmlEscaped)\">", exit: "</h\(level)>")
+      heading.moveChildren(to: replacement.content)
+      heading.replace(with: replacement.block)
     }
   }
 

@@ -48,6 +48,16 @@ struct MarkdownNode: Hashable {
     return node
   }
 
+  /// A block element whose content is inline, such as `<h3>` or `<pre>`: an empty custom block
+  /// holding a custom inline, since cmark puts a line break after a custom block's opening text.
+  /// Returns the block to insert and the inline to fill.
+  static func inlineBlock(enter: String, exit: String) -> (block: MarkdownNode, content: MarkdownNode) {
+    let block = custom(block: true, enter: "", exit: "")
+    let content = custom(block: false, enter: enter, exit: exit)
+    block.append(content)
+    return (block, content)
+  }
+
   /// A custom inline that marks a substituted value.
   static func value(enter: String, exit: String, text: String) -> MarkdownNode {
     let node = custom(block: false, enter: enter, exit: exit)

@@ -38,15 +38,22 @@ struct PageParts {
   ) {
     self.offset = offset
     var stageBlocks: [[MarkdownNode]] = []
+    var heldAnchors: [MarkdownNode] = []
     title = ""
     for block in root.children {
+      // `<a name='x'></a>` just above a heading names that heading's stage, not the one before.
+      if block.isAnchorParagraph, let next = block.next, next.type == CMARK_NODE_HEADING, next.headingLevel == 2 {
+        heldAnchors.append(block)
+        continue
+      }
       if block.type == CMARK_NODE_HEADING && block.headingLevel == 1 && titleNode == nil && stages.isEmpty {
         titleNode = block
         title = slugs[block]?.title ?? block.plainText
       } else if block.type == CMARK_NODE_HEADING && block.headingLevel == 2 {
         let source = slugs[block] ?? (Slug.make(block.plainText), block.plainText)
         stages.append(Stage(heading: block, slug: source.slug, sourceTitle: source.title, line: block.line + offset))
-        stageBlocks.append([])
+        stageBlocks.append(heldAnchors)
+        heldAnchors = []
       } else if stages.isEmpty {
         preamble.append(block)
       } else {
@@ -102,5 +109,24 @@ struct PageParts {
       current = candidate.parent
     }
     return 0
+  }
+}
+
+extension MarkdownNode {
+  /// A paragraph holding nothing but `<a name>` anchors (custom inlines by now).
+  var isAnchorParagraph: Bool {
+    guard type == CMARK_NODE_PARAGRAPH, firstChild != nil else { return false }
+    return children.allSatisfy { child in
+      switch child.type {
+      case CMARK_NODE_CUSTOM_INLINE:
+        return cmark_node_get_on_enter(child.raw).map { String(cString: $0).hasPrefix("<a id=") } ?? false
+      case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+        return true
+      case CMARK_NODE_TEXT:
+        return (child.literal ?? "").allSatisfy(\.isWhitespace)
+      default:
+        return false
+      }
+    }
   }
 }

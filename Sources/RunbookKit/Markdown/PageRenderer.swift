@@ -125,7 +125,7 @@ private extension PageRenderer {
   /// Top and bottom step-by-step blocks name the same pages: each link once.
   static func unique(_ links: [NavigationLink]) -> [NavigationLink] {
     var seen = Set<String>()
-    return links.filter { seen.insert("\($0.direction.rawValue) \($0.target)").inserted }
+    return links.sorted { $0.line < $1.line }.filter { seen.insert("\($0.direction.rawValue) \($0.target)").inserted }
   }
 
   /// The page's own "this walkthrough uses sample names" note, made real: this deployment's

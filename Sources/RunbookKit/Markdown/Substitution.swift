@@ -81,18 +81,14 @@ struct Substitution {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
     guard !matches.isEmpty else { return }
-    // cmark puts a line break after a custom block's opening text, which a <pre> would show:
-    // the <pre> goes in an inline inside an empty block instead.
     let language = node.fenceInfo.split(separator: " ").first.map {
       " class=\"language-\(String($0).htmlEscaped)\""
     } ?? ""
-    let block = MarkdownNode.custom(block: true, enter: "", exit: "")
-    let pre = MarkdownNode.custom(block: false, enter: "<pre><code\(language)>", exit: "</code></pre>")
-    block.append(pre)
+    let pre = MarkdownNode.inlineBlock(enter: "<pre><code\(language)>", exit: "</code></pre>")
     for fragment in fragments(of: literal, matches, usage: &usage) {
-      pre.append(fragment)
+      pre.content.append(fragment)
     }
-    node.replace(with: block)
+    node.replace(with: pre.block)
   }
 
   /// Text and value nodes for `literal`, in order.

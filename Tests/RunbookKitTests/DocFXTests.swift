@@ -1,0 +1,145 @@
+import Testing
+@testable import RunbookKit
+
+/// DocFX's additions to markdown, in the spellings the real docs use.
+@Suite struct DocFXTests {
+  func alert(_ kind: String, _ body: String) -> String {
+    "<div class=\"alert \(kind.lowercased())\" role=\"note\">\n<p class=\"alert-title\">\(kind)</p>\n\(body)</div>\n"
+  }
+
+  @Test(arguments: ["NOTE", "TIP", "IMPORTANT", "CAUTION", "WARNING"])
+  func everyAlertKind(kind: String) throws {
+    let title = kind.prefix(1) + kind.dropFirst().lowercased()
+    #expect(try stepsHTML("> [!\(kind)]\n> Back up the database.") == alert(String(title), "<p>Back up the database.</p>\n"))
+  }
+
+  @Test(arguments: ["> [!NOTE]", ">[!NOTE]", "> [!Note]", ">[!note]  ", "> [!NOTE] "])
+  func alertSpellings(marker: String) throws {
+    #expect(try stepsHTML("\(marker)\n> Text.") == alert("Note", "<p>Text.</p>\n"))
+  }
+
+  @Test func alertInsideAListItem() throws {
+    let markdown = """
+      ## Stage
+
+      1. Run the installer.
+          >[!NOTE]
+          >MIM 2016 SP2 and later: check **Use different user**.
+      """
+    #expect(
+      try stepsHTML(markdown)
+        == "<p>Run the installer.</p>\n"
+        + alert("Note", "<p>MIM 2016 SP2 and later: check <strong>Use different user</strong>.</p>\n"))
+  }
+
+  @Test func plainBlockQuoteStaysOne() throws {
+    #expect(try stepsHTML("> Just a quote.") == "<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n")
+  }
+
+  @Test func stepByStepBlockBecomesNavigation() throws {
+    let markdown = """
+      # Page
+
+      > [!div class="step-by-step"]
+      > [« MIM Synchronization Service](install-mim-sync.md)
+      > [Synchronize databases »](install-mim-sync-ad-service.md)
+
+      Text.
+
+      > [!div class="step-by-step"]  
+      > [« MIM Synchronization Service](install-mim-sync.md)
+      > [Synchronize databases »](install-mim-sync-ad-service.md)
+      """
+    let page = try PageSource(name: "p", path: "p.md", directory: fixtures, text: markdown)
+    let outline = PageRenderer(page: page, matcher: SampleMatcher(samples: [])).outline()
+    #expect(
+      outline.navigation == [
+        NavigationLink(direction: .previous, title: "MIM Synchronization Service", target: "install-mim-sync.md", line: 4),
+        NavigationLink(direction: .next, title: "Synchronize databases", target: "install-mim-sync-ad-service.md", line: 5),
+      ])
+    #expect(try stepsHTML(markdown) == "<p>Text.</p>\n")
+  }
+
+  @Test func nestedStepByStepLinks() throws {
+    // install-mim-sync.md nests its first link in `> >`, the next line continuing it lazily.
+    let markdown = """
+      > [!div class="step-by-step"]
+      > > [« SharePoint](prepare-server-sharepoint.md)
+      > [MIM Service and Portal »](install-mim-service-portal.md)
+
+      Text.
+      """
+    let page = try PageSource(name: "p", path: "p.md", directory: fixtures, text: markdown)
+    let outline = PageRenderer(page: page, matcher: SampleMatcher(samples: [])).outline()
+    #expect(outline.navigation.map(\.direction) == [.previous, .next])
+    #expect(outline.navigation.map(\.target) == ["prepare-server-sharepoint.md", "install-mim-service-portal.md"])
+    #expect(try stepsHTML(markdown) == "<p>Text.</p>\n")
+  }
+
+  @Test func stepByStepSharingAQuoteWithANote() throws {
+    // install-mim-sync-ad-service.md: the nav block and a NOTE in one quote.
+    let markdown = """
+      > [!div class="step-by-step"]
+      > [« MIM Service and Portal](install-mim-service-portal.md)
+      >
+      > [!NOTE]
+      > Back up first.
+      """
+    #expect(try stepsHTML(markdown) == alert("Note", "<p>Back up first.</p>\n"))
+  }
+
+  @Test func sampleNamesNoteBecomesTheValuesTable() throws {
+    let markdown = """
+      > [!NOTE]
+      > This walkthrough uses sample names and values from a company called Contoso. Replace these with your own. For example:
+      > - Domain name - **contoso**
+
+      Run on CORPIDM.
+      """
+    #expect(
+      try stepsHTML(markdown)
+        == """
+        <div class="values-used">
+        <p class="values-used-title">This deployment's values on this page</p>
+        <table>
+        <thead><tr><th>What</th><th>Name</th><th>Value</th></tr></thead>
+        <tbody>
+        <tr><td>Computer name of the server that runs MIM Service and Portal</td><td><code>mim_server</code></td><td>\(value("mim_server", "IDM01"))</td></tr>
+        </tbody>
+        </table>
+        </div>
+        <p>Run on \(value("mim_server", "IDM01")).</p>
+
+        """)
+  }
+
+  @Test func otherDivBlocksKeepTheirClass() throws {
+    #expect(
+      try stepsHTML("> [!div class=\"mx-imgBorder\"]\n> Framed.")
+        == "<div class=\"mx-imgBorder\">\n<p>Framed.</p>\n</div>\n")
+  }
+
+  @Test func allowedInlineHTML() throws {
+    #expect(
+      try stepsHTML("<strong>bold</strong> <em>it</em> a<br>b</br>c <sup>1</sup> <kbd>Ctrl</kbd>")
+        == "<p><strong>bold</strong> <em>it</em> a<br>b<br>c <sup>1</sup> <kbd>Ctrl</kbd></p>\n")
+  }
+
+  @Test func anchorsKeepTheirName() throws {
+    #expect(
+      try stepsHTML("<a name='configure-sspr'></a>\n\nText <a name=\"x\"></a>")
+        == "<p><a id=\"configure-sspr\"></a></p>\n<p>Text <a id=\"x\"></a></p>\n")
+  }
+
+  @Test func otherHTMLIsShownEscapedNeverPassedThrough() throws {
+    #expect(
+      try stepsHTML("Click <script>alert(1)</script> <b onclick=\"x\">here</b> <strong>open")
+        == "<p>Click &lt;script&gt;alert(1)&lt;/script&gt; &lt;b onclick=&quot;x&quot;&gt;here&lt;/b&gt; &lt;strong&gt;open</p>\n")
+    #expect(try stepsHTML("<div class=\"x\">\nblock\n</div>") == "<p>&lt;div class=&quot;x&quot;&gt;\nblock\n&lt;/div&gt;</p>\n")
+    #expect(try stepsHTML("<!-- a comment -->\n\nText <!-- inline -->") == "<p>Text </p>\n")
+  }
+
+  @Test func deeperHeadingsGetAnchors() throws {
+    #expect(try stepsHTML("### Set up SQL: 2016") == "<h3 id=\"set-up-sql-2016\">Set up SQL: 2016</h3>\n")
+  }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import RunbookKit
+
+/// How the seed page splits into stages and steps, and where links go.
+@Suite struct PageStructureTests {
+  let runbook: Runbook
+
+  init() throws {
+    runbook = try Runbook(loading: RunbookLocation(root: repositoryRoot))
+  }
+
+  @Test func seedPageHasSixStagesAndThirtySteps() throws {
+    let outline = try #require(runbook.outlines.first)
+    #expect(outline.title == "Install MIM 2016: MIM Service and Portal")
+    #expect(
+      outline.stages.map(\.slug) == [
+        "before-you-begin", "configure-mim-service-and-portal-for-installation",
+        "configure-mim-password-registration-portal", "configure-mim-password-reset-portal",
+        "install-mim-service-and-portal", "post-installation-tasks",
+      ])
+    #expect(outline.stages.map(\.steps.count) == [1, 16, 4, 4, 1, 4])
+    #expect(outline.stages[1].steps.map(\.number) == Array(1...16))
+    // "1." on every item still shows 1, 2, 3, 4.
+    #expect(outline.stages[5].steps.map(\.number) == [1, 2, 3, 4])
+    // Lines count from the top of the file, front matter included.
+    #expect(outline.stages.map(\.line) == [39, 43, 94, 106, 118, 123])
+    #expect(outline.stages[1].steps.prefix(3).map(\.line) == [45, 47, 49])
+    #expect(
+      outline.navigation.map { "\($0.direction.rawValue) \($0.title) \($0.target) \($0.line)" } == [
+        "previous MIM Synchronization Service install-mim-sync.md 29",
+        "next Synchronize databases install-mim-sync-ad-service.md 30",
+      ])
+  }
+
+  @Test func stageWithTextAfterItsListKeepsItAsOutro() throws {
+    let page = try render("## Stage\n\nIntro.\n\n1. One\n2. Two\n\nBetween.\n\n3. Three\n\nAfter.")
+    let stage = try #require(page.stages.first)
+    #expect(stage.introHTML == "<p>Intro.</p>\n")
+    #expect(stage.steps.map(\.number) == [1, 2, 3])
+    #expect(stage.steps.map(\.html) == ["<p>One</p>\n", "<p>Two</p>\n<p>Between.</p>\n", "<p>Three</p>\n"])
+    #expect(stage.outroHTML == "<p>After.</p>\n")
+  }
+
+  @Test func stageWithoutAListIsOneStep() throws {
+    let page = try render("## Install\n\nClick **Install**.\n\n- a bullet")
+    #expect(page.stages.map(\.steps.count) == [1])
+    #expect(page.stages[0].steps[0].html == "<p>Click <strong>Install</strong>.</p>\n<ul>\n<li>a bullet</li>\n</ul>\n")
+  }
+
+  @Test func linksBetweenStagesAndToUpstream() throws {
+    let markdown = """
+      # Page
+
+      ## First stage
+
+      1. See [the next stage](#second-stage), [a heading](#deep-one) and [this one](#first-stage).
+      2. Read [SQL docs](/sql/ssms/download?view=sql-server-2017) and [licensing](microsoft-identity-manager-licensing.md#editions).
+
+      ## Second stage
+
+      ### Deep one
+
+      Text.
+      """
+    let page = try render(markdown, links: true)
+    #expect(
+      page.stages[0].steps.map(\.html) == [
+        "<p>See <a href=\"second-stage.html#second-stage\">the next stage</a>, <a href=\"second-stage.html#deep-one\">a heading</a> and <a href=\"#first-stage\">this one</a>.</p>\n",
+        "<p>Read <a href=\"https://learn.microsoft.com/sql/ssms/download?view=sql-server-2017\">SQL docs</a> and <a href=\"https://learn.microsoft.com/en-us/microsoft-identity-manager/microsoft-identity-manager-licensing#editions\">licensing</a>.</p>\n",
+      ])
+    #expect(page.diagnostics.isEmpty)
+  }
+
+  @Test func brokenAnchorIsAnErrorAtItsLine() throws {
+    let page = try render("## Only stage\n\n1. See [there](#only-stag).", links: true)
+    #expect(
+      page.diagnostics.map(\.description) == [
+        "snippet.md:3: error: link to '#only-stag', which no heading or anchor of snippet.md has\n  fix: did you mean '#only-stage'?"
+      ])
+  }
+
+  @Test func sampleInsideALongerWordIsALeftover() throws {
+    let page = try render("## Stage\n\nAdd the group **MIMSyncAdmins** on corpidm2.")
+    #expect(
+      page.diagnostics.map(\.description) == [
+        "snippet.md:3: error: sample name 'MIMSync' is left in 'MIMSyncAdmins' after substitution\n  fix: 'MIMSync' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition",
+        "snippet.md:3: error: sample name 'corpidm' is left in 'on corpidm2.' after substitution\n  fix: 'CORPIDM' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition",
+      ])
+  }
+
+  @Test func missingImagesAreWarningsAndPlaceholders() throws {
+    #expect(runbook.warnings.count == 7)
+    #expect(
+      runbook.warnings.first?.description
+        == "Content/pages/install-mim-service-portal.md:57: warning: image 'media/install-mim-service-portal/MIM_Install10.png' is missing\n  fix: copy it to Content/pages/media/install-mim-service-portal/MIM_Install10.png; until then the page shows a framed placeholder with its alt text")
+  }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import RunbookKit
+
+/// Whole sites: golden pages, the prev/next chain, and what no page may hold.
+@Suite(.serialized) struct SiteTests {
+  /// Builds a runbook folder into a fresh temporary output folder.
+  static func build(root: URL = repositoryRoot, deployments: [String] = [], output: URL? = nil) throws -> (report: BuildReport, output: URL) {
+    let output = output ?? FileManager.default.temporaryDirectory.appendingPathComponent("runbook-test-\(UUID().uuidString)")
+    let options = BuildOptions(
+      location: RunbookLocation(root: root), deploymentFiles: deployments, output: output, buildDate: "2026-01-01")
+    return (SiteBuilder(options: options).build(), output)
+  }
+
+  /// Every file below `folder`, relative to it, sorted.
+  static func files(in folder: URL) -> [String] {
+    let all = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
+    return all.filter { path in
+      var isDirectory: ObjCBool = false
+      FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+      return !isDirectory.boolValue
+    }.sorted()
+  }
+
+  @Test func projectContentMatchesGoldenPages() throws {
+    let (report, output) = try Self.build()
+    defer { try? FileManager.default.removeItem(at: output) }
+    #expect(report.built == ["contoso", "fabrikam"])
+    #expect(report.failed.isEmpty)
+    #expect(report.diagnostics.errors.isEmpty)
+    let golden = fixtures.appendingPathComponent("golden")
+    let pages = Self.files(in: output).filter { $0.hasSuffix(".html") }
+    if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {
+      try? FileManager.default.removeItem(at: golden)
+      for page in pages {
+        let target = golden.appendingPathComponent(page)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: output.appendingPathComponent(page), to: target)
+      }
+      Issue.record("RECORD_GOLDENS=1: goldens rewritten in Tests/Fixtures/golden; review the diff, then run the tests without it")
+      return
+    }
+    #expect(pages == Self.files(in: golden))
+    for page in pages {
+      let built = try String(contentsOf: output.appendingPathComponent(page), encoding: .utf8)
+      let expected = try String(contentsOf: golden.appendingPathComponent(page), encoding: .utf8)
+      #expect(built == expected, "\(page) differs from its golden; RECORD_GOLDENS=1 swift test rewrites them")
+    }
+  }
+
+  @Test func fabrikamSiteHasNoSampleNameAndAChainOfSixStages() throws {
+    let (report, output) = try Self.build(deployments: [repositoryRoot.appendingPathComponent("Content/deployments/fabrikam.yml").path])
+    defer { try? FileManager.default.removeItem(at: output) }
+    #expect(report.built == ["fabrikam"])
+    let site = output.appendingPathComponent("fabrikam")
+    let pages = Self.files(in: site).filter { $0.hasSuffix(".html") }
+    #expect(pages.count == 7)
+    let definition = try projectDefinition()
+
+    var text = ""
+    for page in pages {
+      let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
+      text += Self.visibleText(html)
+      // Values are the deployment's own words (svc-mimservice holds "mimservice"): look outside them.
+      let visible = Self.visibleText(
+        html.replacingOccurrences(of: "<span class=\"value[^\"]*\"[^>]*>[^<]*</span>", with: " ", options: .regularExpression))
+      for sample in definition.values.flatMap(\.samples) {
+        #expect(!visible.localizedCaseInsensitiveContains(sample), "\(page) shows the sample name \(sample)")
+      }
+      #expect(!html.contains("Pass@word"), "\(page) holds the sample password")
+    }
+    for value in fabrikamValues.values {
+      #expect(text.contains(value), "no page shows \(value)")
+    }
+
+    // Follow rel="next" from the first stage: six pages, then the end, and rel="prev" back.
+    var chain: [String] = []
+    var current: String? = "install-mim-service-portal/before-you-begin.html"
+    while let page = current {
+      chain.append(page)
+      let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
+      current = Self.link(rel: "next", in: html).map { "install-mim-service-portal/" + $0 }
+      if let previous = Self.link(rel: "prev", in: html) {
+        #expect(chain.dropLast().last == "install-mim-service-portal/" + previous)
+      } else {
+        #expect(chain.count == 1)
+      }
+    }
+    #expect(chain.count == 6)
+    #expect(Set(chain).count == 6)
+  }
+
+  @Test func failedDeploymentKeepsItsLastGoodSiteAndOthersStillBuild() throws {
+    let root = try Self.copyOfProject()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    let first = try Self.build(root: root, output: output)
+    #expect(first.report.built == ["contoso", "fabrikam"])
+    let page = output.appendingPathComponent("fabrikam/index.html")
+    let good = try Data(contentsOf: page)
+
+    let deployment = root.appendingPathComponent("Content/deployments/fabrikam.yml")
+    let text = try String(contentsOf: deployment, encoding: .utf8)
+    try text.replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: IDM 01").write(to: deployment, atomically: true, encoding: .utf8)
+    let second = try Self.build(root: root, output: output)
+    #expect(second.report.built == ["contoso"])
+    #expect(second.report.failed == ["fabrikam"])
+    #expect(second.report.summary == "built 1 deployment, 1 failed; 1 error, 7 warnings")
+    #expect(try Data(contentsOf: page) == good)
+    // Nothing half-written is left beside the sites.
+    let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix(".") }
+    #expect(hidden == [".gitkeep"])
+  }
+
+  @Test func rebuildsAreByteIdenticalAndRemovedDeploymentsGo() throws {
+    let root = try Self.copyOfProject()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    _ = try Self.build(root: root, output: output)
+    let before = try Self.files(in: output).map { try Data(contentsOf: output.appendingPathComponent($0)) }
+    _ = try Self.build(root: root, output: output)
+    let after = try Self.files(in: output).map { try Data(contentsOf: output.appendingPathComponent($0)) }
+    #expect(before == after)
+
+    try FileManager.default.removeItem(at: root.appendingPathComponent("Content/deployments/contoso.yml"))
+    let third = try Self.build(root: root, output: output)
+    #expect(third.report.built == ["fabrikam"])
+    #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("contoso").path))
+    let index = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(index.contains("href=\"fabrikam/index.html\""))
+    #expect(!index.contains("contoso/index.html"))
+  }
+}
+
+extension SiteTests {
+  /// The runbook folder's Content and Templates copied to a temporary folder.
+  static func copyOfProject() throws -> URL {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-root-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    for folder in ["Content", "Templates"] {
+      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+    }
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("Output"), withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: root.appendingPathComponent("Output/.gitkeep").path, contents: Data())
+    return root
+  }
+
+  /// The text of a page outside tags, scripts, styles and the head: what a reader sees.
+  static func visibleText(_ html: String) -> String {
+    var text = html
+    for pattern in ["<head>[\\s\\S]*?</head>", "<script[\\s\\S]*?</script>", "<[^>]*>"] {
+      text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+    }
+    return text
+  }
+
+  /// The href of the first `<a rel="...">` on a page.
+  static func link(rel: String, in html: String) -> String? {
+    guard let range = html.range(of: "rel=\"\(rel)\" href=\"") else { return nil }
+    return String(html[range.upperBound...].prefix { $0 != "\"" })
+  }
+}
