@@ -69,6 +69,17 @@ import Testing
       }
       #expect(!html.contains("Pass@word"), "\(page) holds the sample password")
     }
+    // 30 steps, each holding a Verify block with a note.
+    let stagePages = try pages.filter { $0 != "index.html" }.map { try String(contentsOf: site.appendingPathComponent($0), encoding: .utf8) }
+    let steps = stagePages.flatMap { $0.components(separatedBy: "<li class=\"step\"").dropFirst() }
+    #expect(steps.count == 30)
+    for step in steps {
+      // From one step's opening tag to the next one's, or to the end of the page.
+      let body = step
+      #expect(body.components(separatedBy: "<div class=\"verify\">").count == 2)
+      #expect(body.contains("<div class=\"verify\">\n<p class=\"verify-title\"><label><input type=\"checkbox\""))
+      #expect(body.contains("<div class=\"verify-note\">\n<p>") || body.contains("<div class=\"verify-note\">\n<ul>"))
+    }
     for value in fabrikamValues.values {
       #expect(text.contains(value), "no page shows \(value)")
     }
@@ -105,7 +116,7 @@ import Testing
     let second = try Self.build(root: root, output: output)
     #expect(second.report.built == ["contoso"])
     #expect(second.report.failed == ["fabrikam"])
-    #expect(second.report.summary == "built 1 deployment, 1 failed; 1 error, 7 warnings")
+    #expect(second.report.summary == "built 1 deployment, 1 failed; 1 error, 0 warnings")
     #expect(try Data(contentsOf: page) == good)
     // Nothing half-written is left beside the sites.
     let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix(".") }

@@ -24,7 +24,9 @@ let fabrikamValues: [String: String] = [
 ]
 
 /// Renders a markdown snippet as a page of the project's runbook for a deployment.
-func render(_ markdown: String, values: [String: String] = fabrikamValues, links: Bool = false) throws -> RenderedPage {
+func render(
+  _ markdown: String, values: [String: String] = fabrikamValues, links: Bool = false, notesYAML: String? = nil
+) throws -> RenderedPage {
   let definition = try projectDefinition()
   let page = try PageSource(name: "snippet", path: "snippet.md", directory: fixtures, text: markdown)
   let matcher = SampleMatcher(samples: definition.values.map(\.samples))
@@ -33,7 +35,8 @@ func render(_ markdown: String, values: [String: String] = fabrikamValues, links
   let resolver = links
     ? LinkResolver(outlines: [renderer.outline()], upstream: "https://learn.microsoft.com/en-us/microsoft-identity-manager/")
     : nil
-  return renderer.render(bindings: bindings, links: resolver)
+  let notes = try notesYAML.map { try ValidationNotes(path: "notes.yml", text: $0) }
+  return renderer.render(bindings: bindings, links: resolver, notes: notes)
 }
 
 /// The HTML of every step of a rendered snippet, joined: what most tests compare.

@@ -20,6 +20,11 @@ public struct RunbookDefinition: Sendable {
   public var upstream: String?
   /// The folder holding the pages, relative to the runbook root (or absolute).
   public var source: String
+  /// The folder of validation notes (`<page>.yml`), relative to the runbook root.
+  public var checks: String
+  /// Images the pages name but the source folder lacks are loaded from `upstream` when true;
+  /// otherwise they are placeholders and warnings.
+  public var imagesFromUpstream: Bool
   /// Page file names in order, relative to `source`.
   public var pages: [String]
   public var values: [ValueSpec]
@@ -43,7 +48,7 @@ extension RunbookDefinition {
           fix: "start the file with 'title:', 'pages:' and 'values:' (see README.md, File formats)")
       ])
     }
-    let known = ["title", "version", "upstream", "source", "pages", "values"]
+    let known = ["title", "version", "upstream", "source", "checks", "images", "pages", "values"]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
         .error(
@@ -61,6 +66,20 @@ extension RunbookDefinition {
     version = root[key: "version"]?.string ?? ""
     upstream = root[key: "upstream"]?.string.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     source = root[key: "source"]?.string ?? "Content/pages"
+    checks = root[key: "checks"]?.string ?? "Content/checks"
+    let images = root[key: "images"]?.string ?? "local"
+    imagesFromUpstream = images == "upstream"
+    if images != "local" && images != "upstream" {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "images"]), "'images: \(images)' is neither 'local' nor 'upstream'",
+          fix: "'local' copies images from the pages' folder; 'upstream' loads those it lacks from the upstream site"))
+    } else if imagesFromUpstream && upstream == nil {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "images"]), "'images: upstream' needs an upstream site",
+          fix: "add 'upstream:' with the docs' base URL"))
+    }
     self.path = path
 
     pages = root[key: "pages"]?.sequence?.compactMap(\.string) ?? []

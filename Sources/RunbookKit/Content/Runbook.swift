@@ -41,6 +41,10 @@ public struct Runbook: Sendable {
   /// Relative image paths that exist, by page name, and those that do not.
   public var images: [String: [String]]
   public var missingImages: [String: Set<String>]
+  /// Images the source lacks, loaded from upstream instead: page name → relative path → URL.
+  public var upstreamImages: [String: [String: String]]
+  /// Validation notes by page name.
+  public var notes: [String: ValidationNotes]
   /// Problems that do not stop a build (missing images): errors under `--strict`.
   public var warnings: [Diagnostic]
 
@@ -87,6 +91,7 @@ public struct Runbook: Sendable {
 
     var images: [String: [String]] = [:]
     var missing: [String: Set<String>] = [:]
+    var upstreamImages: [String: [String: String]] = [:]
     var warnings: [Diagnostic] = []
     for (page, outline) in zip(pages, outlines) {
       for image in outline.images {
@@ -94,20 +99,49 @@ public struct Runbook: Sendable {
         let inside = file.path.hasPrefix(page.directory.standardizedFileURL.path + "/")
         if inside && FileManager.default.fileExists(atPath: file.path) {
           if !(images[page.name]?.contains(image.path) ?? false) { images[page.name, default: []].append(image.path) }
+        } else if definition.imagesFromUpstream, let upstream = definition.upstream,
+          let url = URL(string: image.path, relativeTo: URL(string: upstream))?.absoluteString
+        {
+          upstreamImages[page.name, default: [:]][image.path] = url
         } else {
           missing[page.name, default: []].insert(image.path)
           warnings.append(
             .warning(
               at: SourceLocation(path: page.path, line: image.line), "image '\(image.path)' is missing",
               fix: inside
-                ? "copy it to \(location.display(file)); until then the page shows a framed placeholder with its alt text"
+                ? "copy it to \(location.display(file)), or add 'images: upstream' to the runbook definition to load it from the upstream site; until then the page shows a framed placeholder with its alt text"
                 : "keep images inside the page's folder; this one is shown as a placeholder"))
         }
       }
     }
     self.images = images
     self.missingImages = missing
-    self.warnings = warnings
+    self.upstreamImages = upstreamImages
+
+    var notes: [String: ValidationNotes] = [:]
+    let checksFolder = location.url(definition.checks)
+    for outline in outlines {
+      let url = checksFolder.appendingPathComponent("\(outline.name).yml")
+      guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        warnings.append(
+          .warning(
+            at: SourceLocation(path: outline.path), "the page has no validation notes",
+            fix: "write \(location.display(url)) with a note for each step, keyed by stage and step number"))
+        continue
+      }
+      do {
+        let pageNotes = try ValidationNotes(path: location.display(url), text: text)
+        let found = pageNotes.check(against: outline)
+        diagnostics += found.errors
+        warnings += found.warnings
+        notes[outline.name] = pageNotes
+      } catch {
+        diagnostics += error.diagnostics
+      }
+    }
+    if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
+    self.notes = notes
+    self.warnings = warnings.sortedByLocation()
   }
 
   /// Every `*.yml` file in `Content/deployments/`, sorted by name.

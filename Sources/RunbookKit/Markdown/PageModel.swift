@@ -57,4 +57,6 @@ public struct RenderedStep: Sendable {
   public var number: Int
   public var line: Int
   public var html: String
+  /// The step's validation note, rendered for the deployment; nil when it has none.
+  public var noteHTML: String?
 }

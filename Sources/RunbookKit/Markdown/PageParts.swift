@@ -103,16 +103,22 @@ struct PageParts {
 
   /// The 1-based line in the page file of a node, or of the nearest block around it that knows.
   func line(of node: MarkdownNode) -> Int {
-    var current: MarkdownNode? = node
+    node.fileLine(offset: offset)
+  }
+}
+
+extension MarkdownNode {
+  /// The 1-based file line of this node, or of the nearest block around it that knows, with
+  /// `offset` lines before the markdown in its file; 0 when none knows.
+  func fileLine(offset: Int) -> Int {
+    var current: MarkdownNode? = self
     while let candidate = current {
       if candidate.line > 0 { return candidate.line + offset }
       current = candidate.parent
     }
     return 0
   }
-}
 
-extension MarkdownNode {
   /// A paragraph holding nothing but `<a name>` anchors (custom inlines by now).
   var isAnchorParagraph: Bool {
     guard type == CMARK_NODE_PARAGRAPH, firstChild != nil else { return false }

@@ -60,8 +60,11 @@ public struct PageRenderer: Sendable {
   ///   - bindings: by the matcher's value order.
   ///   - links: resolves links between pages; nil leaves them as written.
   ///   - missingImages: relative image paths that do not exist; they render as placeholders.
+  ///   - imageURLs: relative image paths to load from elsewhere (upstream), with their URLs.
+  ///   - notes: the page's validation notes, rendered under their steps.
   public func render(
-    bindings: [ValueBinding], links: LinkResolver?, missingImages: Set<String> = []
+    bindings: [ValueBinding], links: LinkResolver?, missingImages: Set<String> = [],
+    imageURLs: [String: String] = [:], notes: ValidationNotes? = nil
   ) -> RenderedPage {
     let tree = MarkdownTree(parsing: page.body)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset)
@@ -76,7 +79,10 @@ public struct PageRenderer: Sendable {
       replacements: bindings.map {
         Replacement(key: $0.spec.key, value: $0.value, isSecret: $0.spec.kind == .secret)
       })
-    let usage = substitution.apply(to: tree.root)
+    var usage = substitution.apply(to: tree.root)
+    for image in tree.root.preorder where image.type == CMARK_NODE_IMAGE {
+      if let url = image.url, let replacement = imageURLs[url] { image.url = replacement }
+    }
     for note in rewriter.sampleNameNotes {
       note.setCustom(enter: Self.valuesTable(bindings: bindings, usage: usage), exit: "")
     }
@@ -84,6 +90,10 @@ public struct PageRenderer: Sendable {
 
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, slugs: slugs)
     var diagnostics = leftovers(in: tree.root, parts: parts)
+    var noteHTML: [String: String] = [:]
+    for note in notes?.notes ?? [] {
+      noteHTML["\(note.stage) \(note.step)"] = render(note, substitution, usage: &usage, diagnostics: &diagnostics)
+    }
     if let links {
       for (index, stage) in parts.stages.enumerated() {
         let blocks = stage.allBlocks + (index == 0 ? parts.preamble : [])
@@ -101,7 +111,9 @@ public struct PageRenderer: Sendable {
           titleHTML: stage.heading?.innerHTML ?? stage.sourceTitle.htmlEscaped, line: stage.line,
           introHTML: stage.intro.map(\.html).joined(),
           steps: stage.steps.map { step in
-            RenderedStep(number: step.number, line: step.line, html: step.blocks.map(\.html).joined())
+            RenderedStep(
+              number: step.number, line: step.line, html: step.blocks.map(\.html).joined(),
+              noteHTML: noteHTML["\(stage.slug) \(step.number)"])
           },
           outroHTML: stage.outro.map(\.html).joined())
       },
@@ -110,6 +122,19 @@ public struct PageRenderer: Sendable {
 }
 
 private extension PageRenderer {
+  /// A validation note goes through the same rewriting and substitution as the page.
+  func render(
+    _ note: ValidationNote, _ substitution: Substitution, usage: inout [Int], diagnostics: inout [Diagnostic]
+  ) -> String {
+    let tree = MarkdownTree(parsing: note.markdown)
+    var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1)
+    rewriter.rewrite(tree.root)
+    for (index, count) in substitution.apply(to: tree.root).enumerated() { usage[index] += count }
+    diagnostics += Self.leftovers(
+      in: tree.root, matcher: matcher, path: note.location.path, line: { $0.fileLine(offset: note.firstLine - 1) })
+    return tree.root.html
+  }
+
   static func anchors(in block: MarkdownNode) -> [String] {
     block.preorder.compactMap { node in
       if node.type == CMARK_NODE_HEADING { return Slug.make(node.plainText) }
@@ -168,6 +193,14 @@ private extension PageRenderer {
   /// A sample name left in the visible text after substitution (inside a longer word, say) is
   /// an error at the line it came from: a runbook never ships with "contoso" in a command.
   func leftovers(in root: MarkdownNode, parts: PageParts) -> [Diagnostic] {
+    Self.leftovers(in: root, matcher: matcher, path: page.path, line: parts.line(of:))
+  }
+}
+
+extension PageRenderer {
+  static func leftovers(in root: MarkdownNode, matcher: SampleMatcher, path: String, line: (MarkdownNode) -> Int)
+    -> [Diagnostic]
+  {
     var diagnostics: [Diagnostic] = []
     for node in root.preorder {
       let text: String?
@@ -186,7 +219,7 @@ private extension PageRenderer {
         let sample = matcher.samples.first { $0.sample.lowercased() == found.lowercased() }?.sample ?? found
         diagnostics.append(
           .error(
-            at: SourceLocation(path: page.path, line: parts.line(of: node)),
+            at: SourceLocation(path: path, line: line(node)),
             "sample name '\(found)' is left in \(Self.quote(text, around: match.range)) after substitution",
             fix: "'\(sample)' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition"))
       }

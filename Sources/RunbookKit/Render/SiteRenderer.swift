@@ -44,7 +44,8 @@ public struct SiteRenderer: Sendable {
     }
     let pages = runbook.pages.map { page in
       PageRenderer(page: page, matcher: runbook.matcher).render(
-        bindings: bindings, links: runbook.links, missingImages: runbook.missingImages[page.name] ?? [])
+        bindings: bindings, links: runbook.links, missingImages: runbook.missingImages[page.name] ?? [],
+        imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
     }
     var diagnostics = pages.flatMap(\.diagnostics)
     var usage = Array(repeating: 0, count: bindings.count)
@@ -77,7 +78,9 @@ public struct SiteRenderer: Sendable {
       context["introHTML"] = link.stage.introHTML
       context["outroHTML"] = link.stage.outroHTML
       context["steps"] = link.stage.steps.map { step -> [String: Any] in
-        ["number": step.number, "html": step.html]
+        var values: [String: Any] = ["number": step.number, "html": step.html, "key": "\(link.page.name)/\(link.stage.slug)/\(step.number)"]
+        if let note = step.noteHTML { values["noteHTML"] = note }
+        return values
       }
       if index > 0 {
         let previous = chain[index - 1]
@@ -118,7 +121,7 @@ public struct SiteRenderer: Sendable {
         "stages": page.stages.map { stage -> [String: Any] in
           stageNumber += 1
           return [
-            "number": stageNumber, "titleHTML": stage.titleHTML,
+            "number": stageNumber, "titleHTML": stage.titleHTML, "id": "\(page.name)/\(stage.slug)",
             "href": "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
             "steps": stage.steps.count, "oneStep": stage.steps.count == 1,
           ]
@@ -153,6 +156,11 @@ private extension SiteRenderer {
       "deploymentName": deployment.name,
       "deploymentId": deployment.id,
       "deploymentHash": deployment.fileHash,
+      // Where the browser keeps this deployment's ticks, and which steps there are to tick.
+      "runbookId": Slug.make(runbook.definition.title),
+      "stageList": runbook.outlines.flatMap { outline in
+        outline.stages.map { "\(outline.name)/\($0.slug):\($0.steps.map { String($0.number) }.joined(separator: ","))" }
+      }.joined(separator: " "),
       "buildDate": buildDate,
     ]
   }

@@ -1,0 +1,117 @@
+import Foundation
+import Yams
+
+/// How an operator proves one step worked: markdown written with the pages' own sample names,
+/// so that the same substitution renders it for every deployment.
+public struct ValidationNote: Sendable, Hashable {
+  public var stage: String
+  public var step: Int
+  public var markdown: String
+  /// Where the note's key stands in its checks file, and where its stage's key stands.
+  public var location: SourceLocation
+  public var stageLocation: SourceLocation
+  /// The file line of the note's first markdown line.
+  public var firstLine: Int
+}
+
+/// The validation notes of one page: `Content/checks/<page>.yml`, keyed by stage slug and step.
+public struct ValidationNotes: Sendable {
+  public var path: String
+  public var notes: [ValidationNote]
+
+  public func note(stage: String, step: Int) -> ValidationNote? {
+    notes.first { $0.stage == stage && $0.step == step }
+  }
+
+  /// Reads a checks file; its shape must be `stage-slug: { step-number: markdown }`.
+  public init(path: String, text: String) throws(DiagnosticError) {
+    let file = try YAMLFile(path: path, text: text)
+    self.path = path
+    var notes: [ValidationNote] = []
+    var diagnostics: [Diagnostic] = []
+    if let root = file.root, root.mapping == nil {
+      throw DiagnosticError([
+        .error(
+          at: file.location(of: root), "a checks file maps stages to their steps' notes",
+          fix: "write 'stage-slug:' lines, each holding 'N: |' and the note for step N")
+      ])
+    }
+    for stage in file.root?.entries ?? [] {
+      guard stage.value.mapping != nil else {
+        diagnostics.append(
+          .error(
+            at: file.location(of: stage.value), "stage '\(stage.key)' does not map step numbers to notes",
+            fix: "indent the notes under it as '1: |', '2: |' ..."))
+        continue
+      }
+      for step in stage.value.entries {
+        guard let number = Int(step.key), number > 0 else {
+          diagnostics.append(
+            .error(
+              at: file.location(of: step.keyNode), "'\(step.key)' is not a step number",
+              fix: "key each note by the step's number as the page shows it, such as '3:'"))
+          continue
+        }
+        guard let scalar = step.value.scalar, !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+          diagnostics.append(
+            .error(
+              at: file.location(of: step.keyNode), "the note for step \(number) of stage '\(stage.key)' is empty",
+              fix: "say what to check and what the operator should see"))
+          continue
+        }
+        let keyLocation = file.location(of: step.keyNode)
+        // A block scalar (`|`) starts on the line after its indicator.
+        let block = scalar.style == .literal || scalar.style == .folded
+        let firstLine = (scalar.mark?.line ?? keyLocation.line) + (block ? 1 : 0)
+        notes.append(
+          ValidationNote(
+            stage: stage.key, step: number, markdown: scalar.string, location: keyLocation,
+            stageLocation: file.location(of: stage.keyNode), firstLine: firstLine))
+      }
+    }
+    if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
+    self.notes = notes
+  }
+
+  /// Notes for stages or steps the page does not have are errors; steps without a note are
+  /// warnings (errors under `--strict`).
+  public func check(against outline: PageOutline) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    let slugs = outline.stages.map(\.slug)
+    var reportedStages = Set<String>()
+    for note in notes {
+      guard let stage = outline.stages.first(where: { $0.slug == note.stage }) else {
+        guard reportedStages.insert(note.stage).inserted else { continue }
+        let near = Spelling.closest(to: note.stage, among: slugs).map { "did you mean '\($0)'? " } ?? ""
+        diagnostics.append(
+          .error(
+            at: note.stageLocation, "validation notes for stage '\(note.stage)', which \(outline.path) does not have",
+            fix: "\(near)the stages are \(slugs.joined(separator: ", "))"))
+        continue
+      }
+      let numbers = stage.steps.map(\.number)
+      if !numbers.contains(note.step) {
+        diagnostics.append(
+          .error(
+            at: note.location, "validation note for step \(note.step) of stage '\(note.stage)', which has no such step",
+            fix: "the steps of '\(note.stage)' are \(Self.describe(numbers))"))
+      }
+    }
+    for stage in outline.stages {
+      for step in stage.steps where note(stage: stage.slug, step: step.number) == nil {
+        diagnostics.append(
+          .warning(
+            at: SourceLocation(path: outline.path, line: step.line), "step \(step.number) of stage '\(stage.slug)' has no validation note",
+            fix: "add '\(step.number): |' and the note under '\(stage.slug):' in \(path)"))
+      }
+    }
+    return diagnostics
+  }
+
+  /// `1 to 16`, or `1, 3 and 4` when the numbers have gaps.
+  static func describe(_ numbers: [Int]) -> String {
+    guard let first = numbers.first, let last = numbers.last else { return "none" }
+    if numbers == Array(first...last) { return first == last ? "\(first)" : "\(first) to \(last)" }
+    return numbers.dropLast().map(String.init).joined(separator: ", ") + " and \(last)"
+  }
+}
