@@ -38,7 +38,12 @@ extension Deployment {
         .error(at: file.location(of: entry.keyNode), "unknown key '\(entry.key)'", fix: suggestion))
     }
     name = root[key: "name"]?.string ?? ""
-    if name.isEmpty {
+    if name.contains(where: \.isNewline) {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "name"]), "the deployment's name spans more than one line",
+          fix: "give a one-line display name, such as 'name: Fabrikam production'"))
+    } else if name.isEmpty {
       diagnostics.append(
         .error(
           at: file.location(of: root), "the deployment has no name",

@@ -7,6 +7,9 @@ public enum ValueKind: String, Sendable, CaseIterable {
   public func problem(with value: String) -> String? {
     if value.isEmpty { return "is empty" }
     if value.contains(where: { $0.isNewline }) { return "spans more than one line" }
+    if self == .netbios || self == .hostname || self == .fqdn, value.contains("://") {
+      return "is a URL; give the name alone, without the scheme or a path"
+    }
     switch self {
     case .text:
       return nil

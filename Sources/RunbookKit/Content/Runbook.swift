@@ -139,7 +139,8 @@ public struct Runbook: Sendable {
         diagnostics += error.diagnostics
       }
     }
-    if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
+    // Warnings go along with errors, so that one run shows everything to fix.
+    if diagnostics.hasErrors { throw DiagnosticError(diagnostics + warnings) }
     self.notes = notes
     self.warnings = warnings.sortedByLocation()
   }

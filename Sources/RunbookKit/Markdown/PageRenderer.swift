@@ -89,7 +89,8 @@ public struct PageRenderer: Sendable {
     replaceMissingImages(in: tree.root, missing: missingImages)
 
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, slugs: slugs)
-    var diagnostics = leftovers(in: tree.root, parts: parts)
+    let secrets = Set(bindings.indices.filter { bindings[$0].spec.kind == .secret })
+    var diagnostics = leftovers(in: tree.root, parts: parts, secrets: secrets)
     var noteHTML: [String: String] = [:]
     for note in notes?.notes ?? [] {
       noteHTML["\(note.stage) \(note.step)"] = render(note, substitution, usage: &usage, diagnostics: &diagnostics)
@@ -130,8 +131,10 @@ private extension PageRenderer {
     var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1)
     rewriter.rewrite(tree.root)
     for (index, count) in substitution.apply(to: tree.root).enumerated() { usage[index] += count }
+    let secrets = Set(substitution.replacements.indices.filter { substitution.replacements[$0].isSecret })
     diagnostics += Self.leftovers(
-      in: tree.root, matcher: matcher, path: note.location.path, line: { $0.fileLine(offset: note.firstLine - 1) })
+      in: tree.root, matcher: matcher, secrets: secrets, path: note.location.path,
+      line: { $0.fileLine(offset: note.firstLine - 1) })
     return tree.root.html
   }
 
@@ -192,15 +195,17 @@ private extension PageRenderer {
 
   /// A sample name left in the visible text after substitution (inside a longer word, say) is
   /// an error at the line it came from: a runbook never ships with "contoso" in a command.
-  func leftovers(in root: MarkdownNode, parts: PageParts) -> [Diagnostic] {
-    Self.leftovers(in: root, matcher: matcher, path: page.path, line: parts.line(of:))
+  func leftovers(in root: MarkdownNode, parts: PageParts, secrets: Set<Int>) -> [Diagnostic] {
+    Self.leftovers(in: root, matcher: matcher, secrets: secrets, path: page.path, line: parts.line(of:))
   }
 }
 
 extension PageRenderer {
-  static func leftovers(in root: MarkdownNode, matcher: SampleMatcher, path: String, line: (MarkdownNode) -> Int)
-    -> [Diagnostic]
-  {
+  /// - Parameter secrets: the values whose samples are passwords: never allowed anywhere, not even
+  ///   in a relative path that is no visible text.
+  static func leftovers(
+    in root: MarkdownNode, matcher: SampleMatcher, secrets: Set<Int>, path: String, line: (MarkdownNode) -> Int
+  ) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     for node in root.preorder {
       let text: String?
@@ -208,12 +213,21 @@ extension PageRenderer {
       case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
         text = node.parent?.isValue == true ? nil : node.literal
       case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-        text = node.url.flatMap { Substitution.isAbsolute($0) ? $0 : nil }
+        text = node.url
       default:
         text = nil
       }
       guard let text else { continue }
-      for match in matcher.occurrences(in: text) {
+      let relativeURL = (node.type == CMARK_NODE_LINK || node.type == CMARK_NODE_IMAGE) && !Substitution.isAbsolute(text)
+      for match in matcher.occurrences(in: text) where !relativeURL || secrets.contains(match.value) {
+        if secrets.contains(match.value) {
+          diagnostics.append(
+            .error(
+              at: SourceLocation(path: path, line: line(node)),
+              "the sample password '\(String(decoding: Array(text.utf8)[match.range], as: UTF8.self))' would reach the page in \(Self.quote(text, around: match.range))",
+              fix: "a password never goes on a page: reword this, or make it a whole word so the secret's reference replaces it"))
+          continue
+        }
         let bytes = Array(text.utf8)[match.range]
         let found = String(decoding: bytes, as: UTF8.self)
         let sample = matcher.samples.first { $0.sample.lowercased() == found.lowercased() }?.sample ?? found

@@ -140,8 +140,12 @@ public struct SiteRenderer: Sendable {
         }
       }
     }
-    diagnostics += OutputGate(matcher: runbook.matcher, definition: runbook.definition).check(
-      files, deployment: deployment)
+    // The last net, for what templates and descriptions put on the pages: a deployment that has
+    // failed already is not written anyway, and its located errors say more.
+    if !diagnostics.hasErrors {
+      diagnostics += OutputGate(matcher: runbook.matcher, definition: runbook.definition).check(
+        files, deployment: deployment)
+    }
     return DeploymentSite(
       deployment: deployment, files: files, stageCount: chain.count, stepCount: stepCount,
       diagnostics: diagnostics)

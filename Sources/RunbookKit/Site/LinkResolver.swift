@@ -39,7 +39,7 @@ public struct LinkResolver: Sendable {
     guard let outline = target.flatMap({ outlines[$0] }) else {
       guard let upstream else {
         return .broken(
-          message: "link to '\(url)', a page that is not in this runbook",
+          message: "link to '\(url)', which is not in this runbook",
           fix: "add the page to 'pages:' in the runbook definition, or add 'upstream:' so that such links go to the published docs")
       }
       let withoutMarkdown = path.hasSuffix(".md") ? String(path.dropLast(3)) : path

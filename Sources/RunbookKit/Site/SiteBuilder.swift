@@ -117,6 +117,13 @@ private extension SiteBuilder {
     -> (ok: Bool, diagnostics: [Diagnostic])
   {
     let path = options.location.display(file)
+    // The id names the site's folder and the browser's store of ticks: keep it plain.
+    guard let first = id.first, first.isLetter || first.isNumber,
+      id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+    else {
+      return (false, [.error(at: SourceLocation(path: path), "the file name '\(id)' cannot name a site folder",
+        fix: "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit")])
+    }
     guard let text = try? String(contentsOf: file, encoding: .utf8) else {
       return (false, [.error(at: SourceLocation(path: path), "cannot read the deployment file", fix: "check the path; deployment files live in Content/deployments/")])
     }
