@@ -19,13 +19,14 @@ import Testing
     return repositoryRoot.appendingPathComponent(".build/debug/runbook")
   }
 
-  static func run(_ arguments: [String], in folder: URL) throws -> Run {
+  static func run(_ arguments: [String], in folder: URL, path: String? = nil) throws -> Run {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
     process.currentDirectoryURL = folder
     var environment = ProcessInfo.processInfo.environment
     environment["SOURCE_DATE_EPOCH"] = "1767225600"
+    if let path { environment["PATH"] = path }
     process.environment = environment
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
@@ -123,5 +124,101 @@ import Testing
     let again = try Self.run(["init", "staging"], in: root)
     #expect(again.status == 1)
     #expect(again.stderr == "Content/deployments/staging.yml: error: the file exists already\n  fix: pick another name, or edit that file\n")
+  }
+
+  static func tool(_ name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  static func output(of tool: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  @Test(
+    .enabled(
+      if: tool("chromium") != nil && tool("pdftotext") != nil && tool("pdfinfo") != nil,
+      "chromium or poppler-utils is not installed (scripts/setup --test installs them)"))
+  func pdfIsAChangeRecordAnOperatorWouldSign() throws {
+    let root = try Self.temporaryRunbook()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let run = try Self.run(["pdf", "fabrikam"], in: root)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "Output/fabrikam/fabrikam-runbook.pdf\n")
+    #expect(run.stderr == "built 1 deployment, 0 failed; 0 errors, 0 warnings\n")
+    let pdf = root.appendingPathComponent("Output/fabrikam/fabrikam-runbook.pdf").path
+
+    let info = try Self.output(of: try #require(Self.tool("pdfinfo")), [pdf])
+    #expect(info.contains("Page size:       594.96 x 841.92 pts (A4)"))
+    let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+    // Cover, contents, at least a page a stage, the values sheet and the sign-off.
+    #expect(pages >= 10)
+
+    let text = try Self.output(of: try #require(Self.tool("pdftotext")), ["-layout", pdf, "-"])
+    let sheets = text.components(separatedBy: "\u{0C}")
+    #expect(sheets[0].contains("Install MIM 2016 Service and Portal"))
+    #expect(sheets[0].contains("Fabrikam production"))
+    #expect(sheets[0].contains("fabrikam.yml"))
+    #expect(sheets[0].contains("2026-01-01"))
+    #expect(sheets[0].contains("Content version               2021-03-18"))
+    // Every stage starts a page of its own, in order.
+    var lastPage = 1
+    for (number, title) in [
+      "Before you begin", "Configure MIM Service and Portal for installation", "Configure MIM Password Registration Portal",
+      "Configure MIM Password Reset Portal", "Install MIM Service and Portal", "Post-installation tasks",
+    ].enumerated() {
+      let page = sheets.firstIndex { $0.contains("STAGE \(number + 1) OF 6") } ?? -1
+      #expect(page > lastPage, "stage \(number + 1) starts on page \(page + 1)")
+      #expect(sheets[max(page, 0)].contains(title))
+      lastPage = page
+    }
+    for value in ["FABRIKAM", "IDM01", "svc-mimservice", "svc-mimma", "svc-mimsspr", "gmsa-mimsync", "identity.fabrikam.com", "pwdreg.fabrikam.com", "pwdreset.fabrikam.com", "vault://kv/mim/svc-mimservice"] {
+      #expect(text.contains(value), "the PDF does not show \(value)")
+    }
+    for sample in ["contoso", "corpidm", "mimservername", "pass@word"] {
+      #expect(!text.lowercased().contains(sample), "the PDF shows the sample \(sample)")
+    }
+    for sample in ["MIMService", "MIMMA", "MIMSSPR", "MIMSync"] {
+      #expect(!text.contains(sample), "the PDF shows the sample \(sample)")
+    }
+    #expect(text.contains("Values sheet"))
+    #expect(text.contains("Performed by"))
+    #expect(text.components(separatedBy: "Done by").count == 31)
+    // Chromium's own header and footer (date, title, file URL) are off; our page numbers are on.
+    #expect(!text.contains("file://"))
+    #expect(!text.contains("print.html"))
+    #expect(text.contains("Page 2 of \(pages)"))
+  }
+
+  @Test func pdfWithoutChromiumSaysHowToPrint() throws {
+    let root = try Self.temporaryRunbook()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let run = try Self.run(["pdf", "fabrikam"], in: root, path: "/nonexistent")
+    #expect(run.status == 1)
+    #expect(
+      run.stderr == """
+        built 1 deployment, 0 failed; 0 errors, 0 warnings
+        runbook: error: Chromium is not installed, so no PDF was made
+          fix: install it ('sudo apt-get install chromium'), or open Output/fabrikam/print.html in any browser and print it to PDF
+
+        """)
+    #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Output/fabrikam/print.html").path))
+  }
+
+  @Test func pdfOfAnUnknownDeploymentListsTheKnownOnes() throws {
+    let run = try Self.run(["pdf", "fabrikan"], in: Self.repositoryRoot)
+    #expect(run.status == 1)
+    #expect(
+      run.stderr
+        == "Content/deployments/fabrikan.yml: error: no such deployment file\n  fix: the deployments are contoso, fabrikam\n")
   }
 }

@@ -53,10 +53,10 @@ struct OutputGate {
       }
       scanText(upTo: index)
       let skipTo: [UInt8]?
-      if Self.startsWith(bytes, at: index, "<span class=\"value") || Self.startsWith(bytes, at: index, "<span class=\"deployment-name") {
-        // Values, and the deployment's own name, are the operator's words, not the docs'.
+      if Self.ownWords.contains(where: { Self.startsWith(bytes, at: index, $0) }) {
+        // Values, and the deployment's own name and file, are the operator's words, not the docs'.
         skipTo = Array("</span>".utf8)
-      } else if Self.startsWith(bytes, at: index, "<head") {
+      } else if Self.startsWith(bytes, at: index, "<head>") {
         skipTo = Array("</head>".utf8)
       } else if Self.startsWith(bytes, at: index, "<script") {
         skipTo = Array("</script>".utf8)
@@ -77,6 +77,11 @@ struct OutputGate {
     scanText(upTo: bytes.count)
     return found
   }
+
+  /// Elements whose text is the deployment's own: never a leftover, whatever it holds.
+  private static let ownWords = [
+    "<span class=\"value", "<span class=\"deployment-name\"", "<span class=\"deployment-file\"",
+  ].map { Array($0.utf8) }
 
   private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: String) -> Bool {
     startsWith(bytes, at: index, Array(prefix.utf8))

@@ -31,11 +31,14 @@ public struct SiteRenderer: Sendable {
   public let templates: Templates
   /// Shown on the pages; from `SOURCE_DATE_EPOCH` when set, so rebuilds are byte-identical.
   public let buildDate: String
+  /// The print page's paper.
+  public let paper: Paper
 
-  public init(runbook: Runbook, templates: Templates, buildDate: String) {
+  public init(runbook: Runbook, templates: Templates, buildDate: String, paper: Paper = .a4) {
     self.runbook = runbook
     self.templates = templates
     self.buildDate = buildDate
+    self.paper = paper
   }
 
   public func render(_ deployment: Deployment) -> DeploymentSite {
@@ -131,6 +134,7 @@ public struct SiteRenderer: Sendable {
     if let before = upstreamLink(.previous) { overview["before"] = before }
     if let after = upstreamLink(.next) { overview["after"] = after }
     files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
+    files.insert(SiteFile(path: "print.html", text: printPage(common: common, chain: chain, overview: overview)), at: 1)
 
     files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
     for page in runbook.pages {
@@ -152,7 +156,42 @@ public struct SiteRenderer: Sendable {
   }
 }
 
+/// Paper sizes for the print page, as CSS `@page` names them.
+public enum Paper: String, Sendable, CaseIterable {
+  case a4 = "A4"
+  case letter
+}
+
 private extension SiteRenderer {
+  /// The whole runbook on one page for the change record: cover, contents, a stage a page,
+  /// every step with its note, a tick box and done-by lines, the values sheet and a sign-off.
+  func printPage(
+    common: [String: Any], chain: [(page: RenderedPage, stage: RenderedStage)], overview: [String: Any]
+  ) -> String {
+    var context = common
+    context["root"] = ""
+    context["paper"] = paper.rawValue
+    context["stageCount"] = chain.count
+    context["stepCount"] = overview["stepCount"]
+    context["values"] = overview["values"]
+    context["stages"] = chain.enumerated().map { index, link -> [String: Any] in
+      var stage: [String: Any] = [
+        "stageNumber": index + 1, "titleHTML": link.stage.titleHTML, "pageTitleHTML": link.page.titleHTML,
+        "introHTML": link.stage.introHTML, "outroHTML": link.stage.outroHTML,
+        "steps": link.stage.steps.map { step -> [String: Any] in
+          var values: [String: Any] = ["number": step.number, "html": step.html]
+          if let note = step.noteHTML { values["noteHTML"] = note }
+          return values
+        },
+      ]
+      if link.stage.slug == link.page.stages.first?.slug, !link.page.preambleHTML.isEmpty {
+        stage["preambleHTML"] = link.page.preambleHTML
+      }
+      return stage
+    }
+    return templates.render("print", context)
+  }
+
   func commonContext(_ deployment: Deployment) -> [String: Any] {
     [
       "runbookTitle": runbook.definition.title,

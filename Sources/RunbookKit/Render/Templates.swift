@@ -6,7 +6,7 @@ import Mustache
 /// Users may edit them; the HTML contract (README) is what they must keep.
 public struct Templates: Sendable {
   /// Templates every runbook needs, by name (file name without `.mustache`).
-  public static let required = ["index", "overview", "stage"]
+  public static let required = ["index", "overview", "stage", "print"]
 
   let library: MustacheLibrary
   /// Files under `Templates/assets/`, copied into every site: relative path → bytes.

@@ -10,11 +10,13 @@ public struct BuildOptions: Sendable {
   /// Warnings count as errors.
   public var strict: Bool
   public var buildDate: String
+  public var paper: Paper
 
   public init(
     location: RunbookLocation, deploymentFiles: [String] = [], output: URL?, strict: Bool = false,
-    buildDate: String = BuildOptions.dateFromEnvironment()
+    buildDate: String = BuildOptions.dateFromEnvironment(), paper: Paper = .a4
   ) {
+    self.paper = paper
     self.location = location
     self.deploymentFiles = deploymentFiles
     self.output = output
@@ -82,7 +84,7 @@ public struct SiteBuilder: Sendable {
           fix: "write one with 'runbook init NAME', or name deployment files on the command line"))
       return report
     }
-    let renderer = SiteRenderer(runbook: runbook, templates: templates, buildDate: options.buildDate)
+    let renderer = SiteRenderer(runbook: runbook, templates: templates, buildDate: options.buildDate, paper: options.paper)
     let writer = options.output.map(OutputWriter.init(folder:))
     var ids: [String] = []
     for file in files {

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Prints a site's `print.html` to PDF with headless Chromium.
+public struct PDFPrinter: Sendable {
+  /// Browser commands tried in order on PATH.
+  public static let browsers = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+
+  public let browser: URL
+
+  public init(browser: URL) {
+    self.browser = browser
+  }
+
+  /// The first browser found on PATH, or nil.
+  public static func findBrowser(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+    let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+    for name in browsers {
+      for folder in folders {
+        let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      }
+    }
+    return nil
+  }
+
+  /// What went wrong, with what Chromium said.
+  public struct Failure: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// Prints `page` to `pdf`, replacing it; a half-written PDF is never left in its place.
+  ///
+  /// Page size and margins come from the page's CSS `@page`; Chromium adds no header or footer
+  /// of its own, and makes bookmarks from the headings.
+  public func print(_ page: URL, to pdf: URL) throws(Failure) {
+    let temporary = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent).new-\(getpid())")
+    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-chromium-\(UUID().uuidString)")
+    defer {
+      try? FileManager.default.removeItem(at: profile)
+      try? FileManager.default.removeItem(at: temporary)
+    }
+    var arguments = [
+      "--headless", "--disable-gpu", "--no-pdf-header-footer", "--generate-pdf-document-outline",
+      "--user-data-dir=\(profile.path)", "--print-to-pdf=\(temporary.path)", page.absoluteString,
+    ]
+    // Chromium's sandbox refuses to run as root.
+    if geteuid() == 0 { arguments.insert("--no-sandbox", at: 1) }
+    let process = Process()
+    process.executableURL = browser
+    process.arguments = arguments
+    let errors = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = errors
+    do {
+      try process.run()
+    } catch {
+      throw Failure(description: "cannot start \(browser.path): \(error.localizedDescription)")
+    }
+    let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let size = (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int) ?? 0
+    guard process.terminationStatus == 0, size > 0 else {
+      throw Failure(
+        description: "\(browser.lastPathComponent) exited with status \(process.terminationStatus) and wrote no PDF; it said:\n"
+          + Self.relevant(said))
+    }
+    if rename(temporary.path, pdf.path) != 0 {
+      throw Failure(description: "cannot move the PDF to \(pdf.path): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// Chromium's stderr without the noise it always prints (D-Bus, the launcher's shell).
+  static func relevant(_ stderr: String) -> String {
+    let lines = stderr.split(separator: "\n").filter { line in
+      !line.contains("dbus") && !line.contains("unexpected operator") && !line.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+    return lines.isEmpty ? "  (nothing)" : lines.map { "  " + $0 }.joined(separator: "\n")
+  }
+}
