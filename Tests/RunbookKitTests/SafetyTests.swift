@@ -91,7 +91,7 @@ import Testing
   // A <header> once made the gate skip the rest of the page, as if it were the <head>.
   @Test func gateCatchesASamplePasswordAndSampleNamesFromTemplates() throws {
     let definition = try projectDefinition()
-    let gate = OutputGate(matcher: SampleMatcher(samples: definition.values.map(\.samples)), definition: definition)
+    let gate = OutputGate(matcher: SampleMatcher(values: definition.values), definition: definition)
     let deployment = Deployment(id: "fabrikam", name: "F", values: fabrikamValues, path: "f.yml", fileHash: "0")
     let files = [
       SiteFile(path: "index.html", text: "<html><head><title>contoso</title></head><body><header class=\"site-header\">Runbook</header><p>Log on to CORPIDM with <code>Pass@word1</code></p><span class=\"value\" data-key=\"domain\">contoso</span><script>var contoso;</script></body></html>"),

@@ -29,7 +29,7 @@ func render(
 ) throws -> RenderedPage {
   let definition = try projectDefinition()
   let page = try PageSource(name: "snippet", path: "snippet.md", directory: fixtures, text: markdown)
-  let matcher = SampleMatcher(samples: definition.values.map(\.samples))
+  let matcher = SampleMatcher(values: definition.values)
   let renderer = PageRenderer(page: page, matcher: matcher)
   let bindings = definition.values.map { ValueBinding(spec: $0, value: values[$0.key] ?? "") }
   let resolver = links

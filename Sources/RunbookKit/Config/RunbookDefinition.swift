@@ -9,6 +9,9 @@ public struct ValueSpec: Sendable, Hashable {
   public var kind: ValueKind
   /// The sample names of the upstream pages this value replaces, such as `CORPIDM`.
   public var samples: [String]
+  /// Samples that count only after certain text, by sample: `SharePoint` is the account only
+  /// after `contoso\` or `-identity `; elsewhere it is the product.
+  public var contexts: [String: [String]] = [:]
 }
 
 /// The runbook definition (`Content/runbook.yml`): the title, the pages in order and the values.
@@ -111,7 +114,24 @@ extension RunbookDefinition {
         continue
       }
       let samplesNode = entry.value[key: "samples"]
-      let samples = samplesNode?.sequence?.compactMap(\.string) ?? samplesNode?.string.map { [$0] } ?? []
+      // A sample is a name, or `{name: SharePoint, after: ['\\', '-identity ']}`.
+      var samples: [String] = []
+      var contexts: [String: [String]] = [:]
+      let items = samplesNode?.sequence.map(Array.init) ?? samplesNode.map({ [$0] }) ?? []
+      for item in items {
+        if let name = item.scalar?.string {
+          samples.append(name)
+        } else if let name = item[key: "name"]?.string {
+          samples.append(name)
+          let after = item[key: "after"]?.sequence?.compactMap(\.string) ?? []
+          if !after.isEmpty { contexts[name] = after }
+        } else {
+          diagnostics.append(
+            .error(
+              at: file.location(of: item), "a sample of '\(entry.key)' is neither a name nor {name:, after:}",
+              fix: "write the sample name, or 'name:' and 'after:' with the texts it must follow"))
+        }
+      }
       if samples.isEmpty {
         diagnostics.append(
           .error(
@@ -127,7 +147,8 @@ extension RunbookDefinition {
         }
         sampleOwner[sample.lowercased()] = entry.key
       }
-      values.append(ValueSpec(key: entry.key, description: description, kind: kind, samples: samples))
+      values.append(
+        ValueSpec(key: entry.key, description: description, kind: kind, samples: samples, contexts: contexts))
     }
     if values.isEmpty {
       diagnostics.append(

@@ -61,7 +61,7 @@ public struct Runbook: Sendable {
     }
     definition = try RunbookDefinition(path: location.display(definitionURL), text: text)
     let sourceFolder = location.url(location.source ?? definition.source)
-    matcher = SampleMatcher(samples: definition.values.map(\.samples))
+    matcher = SampleMatcher(values: definition.values)
 
     var diagnostics: [Diagnostic] = []
     var pages: [PageSource] = []

@@ -33,12 +33,16 @@ struct DocFXRewriter {
   private(set) var sampleNameNotes: [MarkdownNode] = []
   /// Lines in the body before the markdown body starts (front matter), added to cmark's lines.
   let lineOffset: Int
+  /// The markdown the tree was parsed from: pipe tables are read from its lines.
+  let source: String
 
-  init(lineOffset: Int) {
+  init(lineOffset: Int, source: String) {
     self.lineOffset = lineOffset
+    self.source = source
   }
 
   mutating func rewrite(_ root: MarkdownNode) {
+    PipeTable.rewrite(root, source: source)
     InlineHTML.rewrite(root)
     // Children before parents, so that a nested `> >` block is settled before its container.
     for quote in root.preorder.reversed() where quote.type == CMARK_NODE_BLOCK_QUOTE {

@@ -104,6 +104,22 @@ struct MarkdownNode: Hashable {
 
   /// 1-based, counting lines of the markdown body; 0 when cmark does not know.
   var line: Int { Int(cmark_node_get_start_line(raw)) }
+  var endLine: Int { Int(cmark_node_get_end_line(raw)) }
+
+  /// The body line a custom node stands for, when it replaced source text (a table and its rows),
+  /// kept in `user_data` with a tag in its low byte; 0 when none.
+  var sourceLine: Int {
+    get {
+      guard type == CMARK_NODE_CUSTOM_BLOCK, let data = cmark_node_get_user_data(raw) else { return 0 }
+      let bits = UInt(bitPattern: data)
+      return bits & 0xFF == Self.lineTag ? Int(bits >> 8) : 0
+    }
+    nonmutating set {
+      cmark_node_set_user_data(raw, UnsafeMutableRawPointer(bitPattern: UInt(newValue) << 8 | Self.lineTag))
+    }
+  }
+
+  private static let lineTag: UInt = 0x4C
   var column: Int { Int(cmark_node_get_start_column(raw)) }
 
   var literal: String? {

@@ -59,4 +59,6 @@ public struct RenderedStep: Sendable {
   public var html: String
   /// The step's validation note, rendered for the deployment; nil when it has none.
   public var noteHTML: String?
+  /// What stands before this step between two lists (a sub-heading); nil when nothing does.
+  public var leadHTML: String?
 }

@@ -2,14 +2,18 @@ internal import Ccmark
 
 /// A page's top-level blocks sorted into title, preamble and stages, and each stage into steps.
 ///
-/// Stages start at H2 headings. Each item of a top-level ordered list is a step, numbered as the
-/// page shows it; blocks between two such lists belong to the step above them; a stage with no
-/// ordered list is one step.
+/// Stages start at H2 headings; steps before the first H2 (install-mim-sync.md has some) form a
+/// stage named after the page. Each item of a top-level ordered list is a step, numbered as the
+/// page shows it. Blocks between two such lists belong to the step above them, unless they hold a
+/// heading: then they lead into the next list. A list that starts again in the same stage goes on
+/// counting, so every step of a stage has its own number. A stage with no ordered list is one step.
 struct PageParts {
   struct Step {
     var number: Int
     var line: Int
     var blocks: [MarkdownNode]
+    /// Blocks shown before this step, between the lists: a sub-heading and its introduction.
+    var lead: [MarkdownNode] = []
   }
 
   struct Stage {
@@ -21,7 +25,7 @@ struct PageParts {
     var steps: [Step] = []
     var outro: [MarkdownNode] = []
 
-    var allBlocks: [MarkdownNode] { intro + steps.flatMap(\.blocks) + outro }
+    var allBlocks: [MarkdownNode] { intro + steps.flatMap { $0.lead + $0.blocks } + outro }
   }
 
   var titleNode: MarkdownNode?
@@ -60,10 +64,11 @@ struct PageParts {
         stageBlocks[stageBlocks.count - 1].append(block)
       }
     }
-    if stages.isEmpty {
-      // A page without H2 headings is one stage, named after the page.
-      stages = [Stage(heading: nil, slug: Slug.make(title), sourceTitle: title, line: titleNode.map { $0.line + offset } ?? 1)]
-      stageBlocks = [preamble]
+    if stages.isEmpty || preamble.contains(where: \.isOrderedList) {
+      // Steps before any H2, or a page without H2 headings: a stage named after the page.
+      let stage = Stage(heading: nil, slug: Slug.make(title), sourceTitle: title, line: titleNode.map { $0.line + offset } ?? 1)
+      stages.insert(stage, at: 0)
+      stageBlocks.insert(preamble, at: 0)
       preamble = []
     }
     for index in stages.indices {
@@ -79,8 +84,13 @@ struct PageParts {
         if sawList { pending.append(block) } else { stage.intro.append(block) }
         continue
       }
+      var lead: [MarkdownNode] = []
       if sawList, !stage.steps.isEmpty {
-        stage.steps[stage.steps.count - 1].blocks += pending
+        if pending.contains(where: { $0.type == CMARK_NODE_HEADING || $0.type == CMARK_NODE_CUSTOM_BLOCK && $0.isHeading }) {
+          lead = pending
+        } else {
+          stage.steps[stage.steps.count - 1].blocks += pending
+        }
         pending = []
       }
       sawList = true
@@ -88,9 +98,9 @@ struct PageParts {
       block.setListTight(false)
       for (offsetInList, item) in block.children.enumerated() {
         var number = block.listStart + offsetInList
-        // A list that starts again at 1 in the same stage continues the numbering, so ids stay unique.
         if let last = stage.steps.last?.number, number <= last { number = last + 1 }
-        stage.steps.append(Step(number: number, line: item.line + offset, blocks: item.children))
+        stage.steps.append(
+          Step(number: number, line: item.line + offset, blocks: item.children, lead: offsetInList == 0 ? lead : []))
       }
     }
     if sawList {
@@ -108,9 +118,23 @@ struct PageParts {
 }
 
 extension MarkdownNode {
+  /// A heading of level 3 or below, which the DocFX rewriter turned into a custom block.
+  var isHeading: Bool {
+    guard let content = firstChild, content.type == CMARK_NODE_CUSTOM_INLINE,
+      let enter = cmark_node_get_on_enter(content.raw).map({ String(cString: $0) })
+    else { return false }
+    return enter.hasPrefix("<h") && enter.dropFirst(2).first?.isNumber == true
+  }
+
   /// The 1-based file line of this node, or of the nearest block around it that knows, with
   /// `offset` lines before the markdown in its file; 0 when none knows.
   func fileLine(offset: Int) -> Int {
+    // Inlines moved into a table from a cell's own parse know only that parse's lines.
+    var ancestor: MarkdownNode? = self
+    while let candidate = ancestor {
+      if candidate.sourceLine > 0 { return candidate.sourceLine + offset }
+      ancestor = candidate.parent
+    }
     var current: MarkdownNode? = self
     while let candidate = current {
       if candidate.line > 0 { return candidate.line + offset }

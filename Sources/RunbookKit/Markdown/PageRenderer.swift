@@ -23,7 +23,7 @@ public struct PageRenderer: Sendable {
   /// The page's stages, steps, anchors and navigation, without substituting anything.
   public func outline() -> PageOutline {
     let tree = MarkdownTree(parsing: page.body)
-    var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset)
+    var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree.root)
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset)
     var anchors: [String: String] = [:]
@@ -67,7 +67,7 @@ public struct PageRenderer: Sendable {
     imageURLs: [String: String] = [:], notes: ValidationNotes? = nil
   ) -> RenderedPage {
     let tree = MarkdownTree(parsing: page.body)
-    var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset)
+    var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree.root)
     // Slugs come from the page as written, before any value replaces a sample name.
     let slugs = Dictionary(
@@ -114,7 +114,8 @@ public struct PageRenderer: Sendable {
           steps: stage.steps.map { step in
             RenderedStep(
               number: step.number, line: step.line, html: step.blocks.map(\.html).joined(),
-              noteHTML: noteHTML["\(stage.slug) \(step.number)"])
+              noteHTML: noteHTML["\(stage.slug) \(step.number)"],
+              leadHTML: step.lead.isEmpty ? nil : step.lead.map(\.html).joined())
           },
           outroHTML: stage.outro.map(\.html).joined())
       },
@@ -128,7 +129,7 @@ private extension PageRenderer {
     _ note: ValidationNote, _ substitution: Substitution, usage: inout [Int], diagnostics: inout [Diagnostic]
   ) -> String {
     let tree = MarkdownTree(parsing: note.markdown)
-    var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1)
+    var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1, source: note.markdown)
     rewriter.rewrite(tree.root)
     for (index, count) in substitution.apply(to: tree.root).enumerated() { usage[index] += count }
     let secrets = Set(substitution.replacements.indices.filter { substitution.replacements[$0].isSecret })

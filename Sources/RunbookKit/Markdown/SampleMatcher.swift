@@ -11,6 +11,9 @@ public struct SampleMatcher: Sendable {
     var bytes: [UInt8]
     /// Index of the value it belongs to.
     var value: Int
+    /// When not empty, the sample counts only right after one of these (lower-cased bytes):
+    /// `SharePoint` the account after `contoso\`, not SharePoint the product.
+    var after: [[UInt8]] = []
   }
 
   public struct Match: Sendable, Equatable {
@@ -26,12 +29,24 @@ public struct SampleMatcher: Sendable {
 
   /// - Parameter samples: for each value, the sample names it replaces.
   public init(samples valueSamples: [[String]]) {
+    self.init(samples: valueSamples, contexts: [])
+  }
+
+  /// The samples of a runbook's values, with the contexts some of them need.
+  public init(values: [ValueSpec]) {
+    self.init(samples: values.map(\.samples), contexts: values.map(\.contexts))
+  }
+
+  /// - Parameter contexts: for each value, the texts that must stand before a sample for it to
+  ///   count, by sample; a sample not named there counts anywhere.
+  public init(samples valueSamples: [[String]], contexts: [[String: [String]]]) {
     var all: [(String, Int)] = []
     for (value, samples) in valueSamples.enumerated() {
       for sample in samples where !sample.isEmpty {
         all.append((sample, value))
         let bytes = sample.utf8.map(Self.lower)
-        buckets[Int(bytes[0])].append(Sample(bytes: bytes, value: value))
+        let after = (value < contexts.count ? contexts[value][sample] ?? [] : []).map { $0.utf8.map(Self.lower) }
+        buckets[Int(bytes[0])].append(Sample(bytes: bytes, value: value, after: after))
       }
     }
     for index in buckets.indices {
@@ -71,7 +86,9 @@ public struct SampleMatcher: Sendable {
             break
           }
           let end = index + sample.bytes.count
-          if equal && (!wholeTokens || end == count || !Self.isTokenByte(bytes[end])) {
+          if equal && (!wholeTokens || end == count || !Self.isTokenByte(bytes[end]))
+            && (sample.after.isEmpty || sample.after.contains { Self.bytes(bytes, before: index, endWith: $0) })
+          {
             matched = sample
             break
           }
@@ -85,6 +102,12 @@ public struct SampleMatcher: Sendable {
       }
     }
     return result
+  }
+
+  static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, before index: Int, endWith suffix: [UInt8]) -> Bool {
+    guard suffix.count <= index else { return false }
+    for offset in suffix.indices where lower(bytes[index - suffix.count + offset]) != suffix[offset] { return false }
+    return true
   }
 
   @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {

@@ -83,6 +83,7 @@ public struct SiteRenderer: Sendable {
       context["steps"] = link.stage.steps.map { step -> [String: Any] in
         var values: [String: Any] = ["number": step.number, "html": step.html, "key": "\(link.page.name)/\(link.stage.slug)/\(step.number)"]
         if let note = step.noteHTML { values["noteHTML"] = note }
+        if let lead = step.leadHTML { values["leadHTML"] = lead }
         return values
       }
       if index > 0 {
@@ -181,6 +182,7 @@ private extension SiteRenderer {
         "steps": link.stage.steps.map { step -> [String: Any] in
           var values: [String: Any] = ["number": step.number, "html": step.html]
           if let note = step.noteHTML { values["noteHTML"] = note }
+          if let lead = step.leadHTML { values["leadHTML"] = lead }
           return values
         },
       ]
