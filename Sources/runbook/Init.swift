@@ -22,18 +22,19 @@ struct Init: ParsableCommand {
     let where_ = location.location
     let definition: RunbookDefinition
     do {
-      definition = try Runbook(loading: where_).definition
+      definition = try where_.loadDefinition()
     } catch {
       for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
       throw ExitCode.failure
     }
-    let file = where_.deploymentsFolder.appendingPathComponent("\(name).yml")
+    let folder = where_.url(definition.deployments)
+    let file = folder.appendingPathComponent("\(name).yml")
     guard !FileManager.default.fileExists(atPath: file.path) else {
       FileHandle.standardError.write(
         Data("\(where_.display(file)): error: the file exists already\n  fix: pick another name, or edit that file\n".utf8))
       throw ExitCode.failure
     }
-    try FileManager.default.createDirectory(at: where_.deploymentsFolder, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     try Data(DeploymentTemplate(definition: definition, name: name).text.utf8).write(to: file)
     print("wrote \(where_.display(file)): fill in every value, then run 'runbook build \(where_.display(file))'")
   }

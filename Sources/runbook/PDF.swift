@@ -26,11 +26,18 @@ struct PDF: ParsableCommand {
 
   func run() throws {
     let where_ = location.location
+    let definition: RunbookDefinition
+    do {
+      definition = try where_.loadDefinition()
+    } catch {
+      fail(error.description, fix: nil)
+    }
+    let deploymentsFolder = where_.url(definition.deployments)
     let file = deployment.hasSuffix(".yml") || deployment.hasSuffix(".yaml")
       ? URL(fileURLWithPath: location.absolute(deployment))
-      : where_.deploymentsFolder.appendingPathComponent("\(deployment).yml")
+      : deploymentsFolder.appendingPathComponent("\(deployment).yml")
     guard FileManager.default.fileExists(atPath: file.path) else {
-      let known = ((try? FileManager.default.contentsOfDirectory(atPath: where_.deploymentsFolder.path)) ?? [])
+      let known = ((try? FileManager.default.contentsOfDirectory(atPath: deploymentsFolder.path)) ?? [])
         .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
       fail("\(where_.display(file)): error: no such deployment file",
         fix: known.isEmpty ? "write one with 'runbook init NAME'" : "the deployments are \(known.joined(separator: ", "))")
@@ -58,8 +65,8 @@ struct PDF: ParsableCommand {
     print(where_.display(pdf))
   }
 
-  private func fail(_ message: String, fix: String) -> Never {
-    FileHandle.standardError.write(Data("\(message)\n  fix: \(fix)\n".utf8))
+  private func fail(_ message: String, fix: String?) -> Never {
+    FileHandle.standardError.write(Data((message + (fix.map { "\n  fix: \($0)" } ?? "") + "\n").utf8))
     Foundation.exit(1)
   }
 }

@@ -99,15 +99,15 @@ import Testing
     #expect(
       try stepsHTML(markdown)
         == """
-        <div class="values-used">
-        <p class="values-used-title">This deployment's values on this page</p>
+        <details class="values-used" open>
+        <summary class="values-used-title">This deployment's values on this page (1)</summary>
         <table>
         <thead><tr><th>What</th><th>Name</th><th>Value</th></tr></thead>
         <tbody>
         <tr><td>Computer name of the server that runs MIM Service and Portal</td><td><code>mim_server</code></td><td>\(value("mim_server", "IDM01"))</td></tr>
         </tbody>
         </table>
-        </div>
+        </details>
         <p>Run on \(value("mim_server", "IDM01")).</p>
 
         """)

@@ -28,8 +28,12 @@ public struct RunbookDefinition: Sendable {
   /// Images the pages name but the source folder lacks are loaded from `upstream` when true;
   /// otherwise they are placeholders and warnings.
   public var imagesFromUpstream: Bool
-  /// Page file names in order, relative to `source`.
+  /// Page file names in order, relative to `source`; empty when `start` gives the first page and
+  /// the pages' own step-by-step links give the rest.
   public var pages: [String]
+  public var start: String?
+  /// The folder of deployment files, relative to the runbook root.
+  public var deployments: String
   public var values: [ValueSpec]
   /// The definition file's path, relative to the runbook root.
   public var path: String
@@ -51,7 +55,7 @@ extension RunbookDefinition {
           fix: "start the file with 'title:', 'pages:' and 'values:' (see README.md, File formats)")
       ])
     }
-    let known = ["title", "version", "upstream", "source", "checks", "images", "pages", "values"]
+    let known = ["title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages", "values"]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
         .error(
@@ -85,12 +89,19 @@ extension RunbookDefinition {
     }
     self.path = path
 
+    deployments = root[key: "deployments"]?.string ?? "Content/deployments"
     pages = root[key: "pages"]?.sequence?.compactMap(\.string) ?? []
-    if pages.isEmpty {
+    start = root[key: "start"]?.string
+    if start != nil && !pages.isEmpty {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "start"]), "the runbook gives both 'start:' and 'pages:'",
+          fix: "keep 'pages:' to list the pages in order, or 'start:' to follow the pages' step-by-step links"))
+    } else if pages.isEmpty && start == nil {
       diagnostics.append(
         .error(
           at: file.location(of: root[key: "pages"] ?? root), "the runbook lists no pages",
-          fix: "add 'pages:' with the procedure pages in order, such as '- install-mim-service-portal.md'"))
+          fix: "add 'pages:' with the procedure pages in order, such as '- install-mim-service-portal.md', or 'start:' with the first page"))
     }
 
     values = []

@@ -25,8 +25,20 @@ public struct RunbookLocation: Sendable {
     return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
   }
 
-  public var deploymentsFolder: URL { url("Content/deployments") }
   public var templatesFolder: URL { url("Templates") }
+
+  /// The runbook definition alone, for commands that need its folders before building.
+  public func loadDefinition() throws(DiagnosticError) -> RunbookDefinition {
+    let url = url(definition)
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: display(url)), "cannot read the runbook definition",
+          fix: "run runbook from the folder holding Content/, or point --root or --runbook at it")
+      ])
+    }
+    return try RunbookDefinition(path: display(url), text: text)
+  }
 }
 
 /// A runbook read once and shared by every deployment: its definition, its pages parsed to
@@ -51,48 +63,53 @@ public struct Runbook: Sendable {
   /// Reads the definition and every page; throws every problem found, sorted by file and line.
   public init(loading location: RunbookLocation) throws(DiagnosticError) {
     self.location = location
-    let definitionURL = location.url(location.definition)
-    guard let text = try? String(contentsOf: definitionURL, encoding: .utf8) else {
-      throw DiagnosticError([
-        .error(
-          at: SourceLocation(path: location.display(definitionURL)), "cannot read the runbook definition",
-          fix: "run runbook from the folder holding Content/, or point --root or --runbook at it")
-      ])
-    }
-    definition = try RunbookDefinition(path: location.display(definitionURL), text: text)
+    definition = try location.loadDefinition()
     let sourceFolder = location.url(location.source ?? definition.source)
-    matcher = SampleMatcher(values: definition.values)
+    let matcher = SampleMatcher(values: definition.values)
+    self.matcher = matcher
 
     var diagnostics: [Diagnostic] = []
     var pages: [PageSource] = []
-    for fileName in definition.pages {
+    var outlines: [PageOutline] = []
+    // The listed pages, or the chain of step-by-step "next" links from the start page.
+    var queue = definition.start.map { [$0] } ?? definition.pages
+    while !queue.isEmpty {
+      let fileName = queue.removeFirst()
       let url = sourceFolder.appendingPathComponent(fileName)
       guard let pageText = try? String(contentsOf: url, encoding: .utf8) else {
+        let how = definition.start == nil ? "check the name under 'pages:'" : "check 'start:' and the step-by-step links"
         diagnostics.append(
           .error(
             at: SourceLocation(path: definition.path), "cannot read page '\(fileName)' in \(location.display(sourceFolder))",
-            fix: "check the name under 'pages:', or point --source at the folder holding the pages"))
+            fix: "\(how), or point --source at the folder holding the pages"))
         continue
       }
       do {
         let name = String(url.deletingPathExtension().lastPathComponent)
-        pages.append(
-          try PageSource(
-            name: name, path: location.display(url), directory: url.deletingLastPathComponent(), text: pageText))
+        let page = try PageSource(
+          name: name, path: location.display(url), directory: url.deletingLastPathComponent(), text: pageText)
+        let outline = PageRenderer(page: page, matcher: matcher).outline()
+        pages.append(page)
+        outlines.append(outline)
+        if definition.start != nil, let next = outline.navigation.first(where: { $0.direction == .next }),
+          let target = LinkResolver.pageName(next.target), !pages.contains(where: { $0.name == target }),
+          FileManager.default.fileExists(atPath: sourceFolder.appendingPathComponent("\(target).md").path)
+        {
+          queue.append("\(target).md")
+        }
       } catch {
         diagnostics += error.diagnostics
       }
     }
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
     self.pages = pages
-    let matcher = matcher
-    outlines = pages.map { PageRenderer(page: $0, matcher: matcher).outline() }
+    self.outlines = outlines
     links = LinkResolver(outlines: outlines, upstream: definition.upstream)
 
     var images: [String: [String]] = [:]
     var missing: [String: Set<String>] = [:]
     var upstreamImages: [String: [String: String]] = [:]
-    var warnings: [Diagnostic] = []
+    var warnings: [Diagnostic] = outlines.flatMap(\.warnings)
     for (page, outline) in zip(pages, outlines) {
       for image in outline.images {
         let file = page.directory.appendingPathComponent(image.path).standardizedFileURL
@@ -145,9 +162,12 @@ public struct Runbook: Sendable {
     self.warnings = warnings.sortedByLocation()
   }
 
-  /// Every `*.yml` file in `Content/deployments/`, sorted by name.
+  /// The folder of this runbook's deployment files.
+  public var deploymentsFolder: URL { location.url(definition.deployments) }
+
+  /// Every `*.yml` file in the deployments folder, sorted by name.
   public func defaultDeploymentFiles() -> [URL] {
-    let folder = location.deploymentsFolder
+    let folder = deploymentsFolder
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map {
       folder.appendingPathComponent($0)

@@ -11,6 +11,8 @@ public struct PageOutline: Sendable {
   public var navigation: [NavigationLink]
   /// Relative image paths, each with its 1-based line in the page file.
   public var images: [(path: String, line: Int)]
+  /// What the page does that still works but deserves a look (en dashes in commands).
+  public var warnings: [Diagnostic] = []
 }
 
 public struct StageOutline: Sendable, Hashable {

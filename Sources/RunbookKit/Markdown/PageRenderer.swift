@@ -51,7 +51,24 @@ public struct PageRenderer: Sendable {
           slug: stage.slug, title: stage.sourceTitle, line: stage.line,
           steps: stage.steps.map { StepOutline(number: $0.number, line: $0.line) })
       },
-      anchors: anchors, navigation: Self.unique(rewriter.navigation), images: images)
+      anchors: anchors, navigation: Self.unique(rewriter.navigation), images: images,
+      warnings: enDashWarnings(in: tree.root, parts: parts))
+  }
+
+  /// Commands written with en dashes before their parameters (`New-ADUser –SamAccountName`), as
+  /// the docs' PowerShell often is: PowerShell takes them, other shells and checkers do not.
+  func enDashWarnings(in root: MarkdownNode, parts: PageParts) -> [Diagnostic] {
+    root.preorder.compactMap { node in
+      guard node.type == CMARK_NODE_CODE_BLOCK || node.type == CMARK_NODE_CODE, let code = node.literal,
+        let range = code.range(of: "(^|[ \\t(])[–—][A-Za-z]", options: .regularExpression)
+      else { return nil }
+      let example = code[range].trimmingCharacters(in: CharacterSet(charactersIn: " \t("))
+        + code[range.upperBound...].prefix { $0.isLetter }
+      return .warning(
+        at: SourceLocation(path: page.path, line: parts.line(of: node)),
+        "the command writes a parameter with an en dash ('\(example)'), not '-'",
+        fix: "PowerShell accepts it, but cmd.exe and most checkers do not: type '-' when you run it, or fix the page")
+    }
   }
 
   /// The page rendered for one deployment.
@@ -167,16 +184,17 @@ private extension PageRenderer {
         + "<td>\(replacement.openTag)\(binding.value.htmlEscaped)</span></td></tr>"
     }
     guard !rows.isEmpty else { return "" }
+    // A long table starts folded, so that the steps stay in view; a short one is shown.
     return """
-      <div class="values-used">
-      <p class="values-used-title">This deployment's values on this page</p>
+      <details class="values-used"\(rows.count <= 6 ? " open" : "")>
+      <summary class="values-used-title">This deployment's values on this page (\(rows.count))</summary>
       <table>
       <thead><tr><th>What</th><th>Name</th><th>Value</th></tr></thead>
       <tbody>
       \(rows.joined(separator: "\n"))
       </tbody>
       </table>
-      </div>
+      </details>
       """
   }
 

@@ -36,7 +36,7 @@ public struct OutputWriter: Sendable {
           throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
       }
-      let marker = "\(site.deployment.name)\n\(site.stageCount)\n\(site.stepCount)\n"
+      let marker = "\(site.deployment.name)\n\(site.stageCount)\n\(site.stepCount)\n\(site.runbookTitle)\n"
       try Data(marker.utf8).write(to: staging.appendingPathComponent(Self.marker))
       if fileManager.fileExists(atPath: destination.path) {
         try fileManager.moveItem(at: destination, to: retired)
@@ -67,21 +67,22 @@ public struct OutputWriter: Sendable {
   }
 
   /// The sites in the output folder, by id: what `Output/index.html` lists.
-  public func sites() -> [(id: String, name: String, stages: Int, steps: Int)] {
+  public func sites() -> [(id: String, name: String, stages: Int, steps: Int, runbook: String)] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     return names.sorted().compactMap { id in
       guard !id.hasPrefix("."),
         let text = try? String(contentsOf: folder.appendingPathComponent(id).appendingPathComponent(Self.marker), encoding: .utf8)
       else { return nil }
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      guard lines.count >= 3 else { return nil }
-      return (id, String(lines[0]), Int(lines[1]) ?? 0, Int(lines[2]) ?? 0)
+      guard lines.count >= 4 else { return nil }
+      return (id, String(lines[0]), Int(lines[1]) ?? 0, Int(lines[2]) ?? 0, String(lines[3]))
     }
   }
 
-  /// Removes sites runbook wrote for deployments that no longer exist.
-  public func removeSites(except ids: Set<String>) {
-    for site in sites() where !ids.contains(site.id) {
+  /// Removes the sites of a runbook whose deployment files no longer exist; other runbooks'
+  /// sites in the same folder stay.
+  public func removeSites(of runbook: String, except ids: Set<String>) {
+    for site in sites() where site.runbook == runbook && !ids.contains(site.id) {
       try? FileManager.default.removeItem(at: folder.appendingPathComponent(site.id))
     }
   }

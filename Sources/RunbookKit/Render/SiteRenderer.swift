@@ -18,6 +18,7 @@ public struct SiteFile: Sendable {
 /// Everything one deployment's site is made of, before it is written.
 public struct DeploymentSite: Sendable {
   public var deployment: Deployment
+  public var runbookTitle: String
   public var files: [SiteFile]
   public var stageCount: Int
   public var stepCount: Int
@@ -152,7 +153,7 @@ public struct SiteRenderer: Sendable {
         files, deployment: deployment)
     }
     return DeploymentSite(
-      deployment: deployment, files: files, stageCount: chain.count, stepCount: stepCount,
+      deployment: deployment, runbookTitle: runbook.definition.title, files: files, stageCount: chain.count, stepCount: stepCount,
       diagnostics: diagnostics)
   }
 }

@@ -80,7 +80,7 @@ public struct SiteBuilder: Sendable {
     if files.isEmpty {
       report.diagnostics.append(
         .error(
-          at: SourceLocation(path: location.display(location.deploymentsFolder)), "no deployment files",
+          at: SourceLocation(path: location.display(runbook.deploymentsFolder)), "no deployment files",
           fix: "write one with 'runbook init NAME', or name deployment files on the command line"))
       return report
     }
@@ -95,7 +95,7 @@ public struct SiteBuilder: Sendable {
       if outcome.ok { report.built.append(id) } else { report.failed.append(id) }
     }
     if let writer {
-      if options.deploymentFiles.isEmpty { writer.removeSites(except: Set(ids)) }
+      if options.deploymentFiles.isEmpty { writer.removeSites(of: runbook.definition.title, except: Set(ids)) }
       do {
         try writer.writeTopLevel("index.html", contents: Data(indexPage(writer: writer, runbook: runbook, templates: templates).utf8))
         for asset in templates.assets {
@@ -154,12 +154,13 @@ private extension SiteBuilder {
       "index",
       [
         "root": "",
-        "runbookTitle": runbook.definition.title,
-        "version": runbook.definition.version,
         "buildDate": options.buildDate,
         "hasDeployments": !sites.isEmpty,
         "deployments": sites.map { site -> [String: Any] in
-          ["id": site.id, "href": LinkResolver.escape(site.id) + "/index.html", "name": site.name, "stages": site.stages, "steps": site.steps]
+          [
+            "id": site.id, "href": LinkResolver.escape(site.id) + "/index.html", "name": site.name,
+            "stages": site.stages, "steps": site.steps, "runbook": site.runbook,
+          ]
         },
       ])
   }
