@@ -37,6 +37,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The benchmark the README names: whole processes, timed and measured from outside.
+    .executableTarget(
+      name: "runbook-bench",
+      path: "Benchmarks/RunbookBench"
+    ),
     .testTarget(
       name: "RunbookKitTests",
       dependencies: ["RunbookKit"]

@@ -33,8 +33,9 @@ struct Build: ParsableCommand {
     let builder = SiteBuilder(
       options: BuildOptions(
         location: where_, deploymentFiles: deployments.map(location.absolute), output: outputURL, strict: strict,
-        paper: paperSize))
+        paper: paperSize, progress: ProgressLine.forTerminal()))
     let result = builder.build()
+    ProgressLine.clear()
     try report(result, verb: "build")
     if !result.built.isEmpty {
       print(where_.display(outputURL.appendingPathComponent("index.html")))
@@ -59,5 +60,39 @@ struct Check: ParsableCommand {
       options: BuildOptions(
         location: location.location, deploymentFiles: deployments.map(location.absolute), output: nil, strict: strict))
     try report(builder.build(), verb: "check")
+  }
+}
+
+/// A batch build's progress on one terminal line: quiet when stderr is not a terminal or in CI.
+enum ProgressLine {
+  private final class State: @unchecked Sendable {
+    let lock = NSLock()
+    let start = Date()
+    var lastDraw = Date.distantPast
+    var drawn = false
+  }
+
+  private static let state = State()
+
+  static func forTerminal() -> (@Sendable (BuildProgress) -> Void)? {
+    guard isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
+    return { progress in
+      let state = Self.state
+      state.lock.lock()
+      defer { state.lock.unlock() }
+      let now = Date()
+      // At most ten redraws a second, and always the last one.
+      guard progress.done == progress.total || now.timeIntervalSince(state.lastDraw) > 0.1 else { return }
+      state.lastDraw = now
+      let seconds = max(now.timeIntervalSince(state.start), 0.001)
+      let rate = Int(Double(progress.done * progress.pagesPerSite) / seconds)
+      let line = "\r\u{1B}[K  \(progress.done)/\(progress.total) deployments · \(rate) pages/s"
+      FileHandle.standardError.write(Data(line.utf8))
+      state.drawn = true
+    }
+  }
+
+  static func clear() {
+    if state.drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
   }
 }

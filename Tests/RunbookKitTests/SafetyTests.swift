@@ -59,11 +59,36 @@ import Testing
     return result
   }
 
-  func site(values: [String: String], name: String) throws -> DeploymentSite {
+  func renderer() throws -> SiteRenderer {
     let runbook = try Runbook(loading: RunbookLocation(root: repositoryRoot))
     let templates = try Templates(folder: repositoryRoot.appendingPathComponent("Templates"), display: { $0.path })
-    let deployment = Deployment(id: "random", name: name, values: values, path: "random.yml", fileHash: "0")
-    return SiteRenderer(runbook: runbook, templates: templates, buildDate: "2026-01-01").render(deployment)
+    return SiteRenderer(runbook: runbook, templates: templates, buildDate: "2026-01-01")
+  }
+
+  func site(values: [String: String], name: String) throws -> DeploymentSite {
+    try renderer().render(Deployment(id: "random", name: name, values: values, path: "random.yml", fileHash: "0"))
+  }
+
+  // The batch renders the runbook once with placeholders and fills in each deployment's values:
+  // it must give what rendering the tree with the real values gives.
+  @Test func filledSitesEqualSitesRenderedWithTheirValues() throws {
+    let renderer = try renderer()
+    let compiled = renderer.compile()
+    var generator = Generator(state: 7)
+    for round in 0..<15 {
+      var values: [String: String] = [:]
+      for key in fabrikamValues.keys { values[key] = round == 0 ? fabrikamValues[key] : Self.randomValue(&generator) }
+      let deployment = Deployment(id: "d\(round)", name: Self.randomValue(&generator), values: values, path: "d.yml", fileHash: "abc")
+      let direct = renderer.renderDirect(deployment).files
+      let filled = compiled.fill(deployment).files
+      #expect(direct.map(\.path) == filled.map(\.path))
+      for (a, b) in zip(direct, filled) {
+        // cmark leaves ' unescaped in text; the fill escapes it: the same to a browser.
+        let expected = String(decoding: a.data, as: UTF8.self).replacingOccurrences(of: "&#39;", with: "'")
+        let actual = String(decoding: b.data, as: UTF8.self).replacingOccurrences(of: "&#39;", with: "'")
+        #expect(expected == actual, "round \(round): \(a.path) differs")
+      }
+    }
   }
 
   @Test func valuesHoldingMetacharactersNeverChangeThePagesStructure() throws {
@@ -79,10 +104,9 @@ import Testing
       for (page, expected) in zip(pages, plainSkeletons) {
         let html = String(decoding: page.data, as: UTF8.self)
         #expect(Self.skeleton(html) == expected, "round \(round): \(page.path) changed structure with values \(values) and name \(name)")
-        // Each value shows literally: escaped once, never interpreted (cmark leaves ' as it is).
+        // Each value shows literally: escaped once, never interpreted.
         if page.path.hasSuffix("post-installation-tasks.html") {
-          let escaped = values["portal_host", default: ""].htmlEscaped.replacingOccurrences(of: "&#39;", with: "'")
-          #expect(html.contains(">" + escaped + "</span>"), "round \(round)")
+          #expect(html.contains(">" + values["portal_host", default: ""].htmlEscaped + "</span>"), "round \(round)")
         }
       }
     }
@@ -92,16 +116,29 @@ import Testing
   @Test func gateCatchesASamplePasswordAndSampleNamesFromTemplates() throws {
     let definition = try projectDefinition()
     let gate = OutputGate(matcher: SampleMatcher(values: definition.values), definition: definition)
-    let deployment = Deployment(id: "fabrikam", name: "F", values: fabrikamValues, path: "f.yml", fileHash: "0")
     let files = [
       SiteFile(path: "index.html", text: "<html><head><title>contoso</title></head><body><header class=\"site-header\">Runbook</header><p>Log on to CORPIDM with <code>Pass@word1</code></p><span class=\"value\" data-key=\"domain\">contoso</span><script>var contoso;</script></body></html>"),
       SiteFile(path: "assets/x.css", text: "/* contoso */"),
     ]
     #expect(
-      gate.check(files, deployment: deployment).map(\.description) == [
+      gate.check(files, site: "fabrikam").map(\.description) == [
         "fabrikam/index.html: error: the page holds the sample password 'Pass@word1'\n  fix: a sample password must always be replaced: list it under the samples of service_password in Content/runbook.yml",
         "fabrikam/index.html: error: the page shows the sample name 'CORPIDM' outside a substituted value\n  fix: it comes from Templates/ or a description in Content/runbook.yml: write it without sample names",
         "fabrikam/index.html: error: the page shows the sample name 'Pass@word1' outside a substituted value\n  fix: it comes from Templates/ or a description in Content/runbook.yml: write it without sample names",
+      ])
+  }
+
+  @Test func valuesInURLsAreEscapedAsCmarkEscapesURLs() {
+    #expect(String(decoding: CompiledFile.hrefEscaped("mim.fabrikam.com/a b&c'd\"é"), as: UTF8.self) == "mim.fabrikam.com/a%20b&amp;c&#x27;d%22%C3%A9")
+  }
+
+  @Test func aValueHoldingTheSamplePasswordFailsItsDeployment() throws {
+    var values = fabrikamValues
+    values["service_password"] = "KeePass: Pass@word1"
+    let site = try site(values: values, name: "Leaky")
+    #expect(
+      site.diagnostics.map(\.description) == [
+        "random.yml: error: the value of 'service_password' holds the sample password 'Pass@word1'\n  fix: a sample password never goes on a page: give where the real password is kept"
       ])
   }
 

@@ -10,6 +10,13 @@ public struct Deployment: Sendable, Hashable {
   public var path: String
   /// A short hash of the file's bytes, for the print page's cover.
   public var fileHash: String
+  /// Where each value stands in the file, by key.
+  public var locations: [String: SourceLocation] = [:]
+
+  /// Where a value stands, or the file when it is not known.
+  public func location(of key: String) -> SourceLocation {
+    locations[key] ?? SourceLocation(path: path)
+  }
 }
 
 extension Deployment {
@@ -52,6 +59,7 @@ extension Deployment {
 
     let valuesNode = root[key: "values"]
     var values: [String: String] = [:]
+    var locations: [String: SourceLocation] = [:]
     // Keys given, and keys a typo was taken for: neither is reported missing as well.
     var accounted = Set<String>()
     for entry in valuesNode?.entries ?? [] {
@@ -84,6 +92,7 @@ extension Deployment {
             at: file.location(of: entry.value), "\(shown) \(problem)", fix: spec.kind.formHint))
       }
       values[entry.key] = value
+      locations[entry.key] = file.location(of: entry.value)
     }
     for spec in definition.values where !accounted.contains(spec.key) {
       diagnostics.append(
@@ -93,6 +102,7 @@ extension Deployment {
           fix: "add '\(spec.key): <\(spec.kind.rawValue)>' under 'values:'"))
     }
     self.values = values
+    self.locations = locations
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
   }
 }

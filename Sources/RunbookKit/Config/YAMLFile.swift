@@ -10,7 +10,9 @@ struct YAMLFile {
   init(path: String, text: String) throws(DiagnosticError) {
     self.path = path
     do {
-      root = try Yams.compose(yaml: text)
+      // Every value is read as text: the basic resolver skips the regular expressions that
+      // sort plain scalars into numbers, dates and booleans, which we never ask for.
+      root = try Yams.compose(yaml: text, .basic)
     } catch let error as YamlError {
       throw DiagnosticError([Self.diagnostic(for: error, path: path)])
     } catch {

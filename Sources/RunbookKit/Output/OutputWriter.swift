@@ -7,8 +7,12 @@ import Foundation
 /// fails keeps its last good one. Pages that no longer exist go with the old folder.
 public struct OutputWriter: Sendable {
   public let folder: URL
-  /// The file in each site folder that marks it as written by runbook, with its display name.
-  public static let marker = ".runbook-site"
+  /// The list of the sites runbook wrote here, one line each: id, name, stages, steps, runbook.
+  /// One file for all of them, not one per site: a thousand sites are a thousand fewer files.
+  public static let manifest = ".runbook-sites"
+  /// Where files that every site holds (assets, images) are written once, to be hard-linked
+  /// into each site: a thousand sites then cost a thousand links, not a thousand copies.
+  public static let sharedFolder = ".runbook-shared"
 
   public init(folder: URL) {
     self.folder = folder
@@ -27,17 +31,18 @@ public struct OutputWriter: Sendable {
       try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
       var folders = Set<String>()
       for file in site.files {
-        let url = staging.appendingPathComponent(file.path)
-        let parent = url.deletingLastPathComponent().path
-        if folders.insert(parent).inserted {
-          try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let path = staging.path + "/" + file.path
+        if let slash = file.path.lastIndex(of: "/") {
+          let parent = staging.path + "/" + file.path[..<slash]
+          if folders.insert(parent).inserted {
+            try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+          }
         }
-        guard fileManager.createFile(atPath: url.path, contents: file.data) else {
-          throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        // A shared file is linked when `writeShared` put it in place; written otherwise.
+        if !(file.shared && link(sharedPath(file.path), path) == 0) {
+          try Self.writeFile(path, file.data)
         }
       }
-      let marker = "\(site.deployment.name)\n\(site.stageCount)\n\(site.stepCount)\n\(site.runbookTitle)\n"
-      try Data(marker.utf8).write(to: staging.appendingPathComponent(Self.marker))
       if fileManager.fileExists(atPath: destination.path) {
         try fileManager.moveItem(at: destination, to: retired)
       }
@@ -55,6 +60,45 @@ public struct OutputWriter: Sendable {
     }
   }
 
+  private func sharedPath(_ path: String) -> String {
+    folder.path + "/" + Self.sharedFolder + "/" + path
+  }
+
+  /// Puts the files every site holds in the shared folder, each replaced whole, so that sites
+  /// written before keep the bytes they were built with.
+  public func writeShared(_ files: [(path: String, data: Data)]) {
+    for file in files {
+      let path = sharedPath(file.path)
+      let parent = (path as NSString).deletingLastPathComponent
+      try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+      let temporary = path + ".new-\(getpid())"
+      if (try? Self.writeFile(temporary, file.data)) != nil, rename(temporary, path) != 0 {
+        unlink(temporary)
+      }
+    }
+  }
+
+  /// Writes a new file with one `write` and no `fsync`: the folder is swapped in whole afterwards,
+  /// which is what makes the site appear at once; syncing each file would only slow a batch.
+  static func writeFile(_ path: String, _ data: Data) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    defer { close(descriptor) }
+    try data.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        // swift-format-ignore: NeverForceUnwrap
+        // (a non-empty buffer always has a base address)
+        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        offset += written
+      }
+    }
+  }
+
   /// Writes a file at the top of the output folder through a temporary file and a rename.
   public func writeTopLevel(_ name: String, contents: Data) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -66,24 +110,54 @@ public struct OutputWriter: Sendable {
     }
   }
 
-  /// The sites in the output folder, by id: what `Output/index.html` lists.
-  public func sites() -> [(id: String, name: String, stages: Int, steps: Int, runbook: String)] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    return names.sorted().compactMap { id in
-      guard !id.hasPrefix("."),
-        let text = try? String(contentsOf: folder.appendingPathComponent(id).appendingPathComponent(Self.marker), encoding: .utf8)
-      else { return nil }
-      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      guard lines.count >= 4 else { return nil }
-      return (id, String(lines[0]), Int(lines[1]) ?? 0, Int(lines[2]) ?? 0, String(lines[3]))
+  /// A site this folder holds, as the manifest lists it.
+  public struct SiteEntry: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var stages: Int
+    public var steps: Int
+    public var runbook: String
+
+    public init(id: String, name: String, stages: Int, steps: Int, runbook: String) {
+      (self.id, self.name, self.stages, self.steps, self.runbook) = (id, name, stages, steps, runbook)
+    }
+
+    public init(_ site: DeploymentSite) {
+      self.init(
+        id: site.deployment.id, name: site.deployment.name, stages: site.stageCount, steps: site.stepCount,
+        runbook: site.runbookTitle)
     }
   }
 
-  /// Removes the sites of a runbook whose deployment files no longer exist; other runbooks'
-  /// sites in the same folder stay.
-  public func removeSites(of runbook: String, except ids: Set<String>) {
-    for site in sites() where site.runbook == runbook && !ids.contains(site.id) {
-      try? FileManager.default.removeItem(at: folder.appendingPathComponent(site.id))
+  /// The sites in the output folder, by id: what `Output/index.html` lists.
+  public func sites() -> [SiteEntry] {
+    guard let text = try? String(contentsOf: folder.appendingPathComponent(Self.manifest), encoding: .utf8) else {
+      return []
     }
+    return text.split(separator: "\n").compactMap { line in
+      let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      guard fields.count == 5, FileManager.default.fileExists(atPath: folder.appendingPathComponent(fields[0]).path)
+      else { return nil }
+      return SiteEntry(id: fields[0], name: fields[1], stages: Int(fields[2]) ?? 0, steps: Int(fields[3]) ?? 0, runbook: fields[4])
+    }.sorted { $0.id < $1.id }
+  }
+
+  /// Records what a build wrote: `written` replace their entries; with `keeping`, the runbook's
+  /// sites whose deployment files are gone are removed, folder and entry.
+  public func updateManifest(written: [SiteEntry], runbook: String, keeping ids: Set<String>?) throws {
+    var entries = Dictionary(sites().map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+    for entry in written { entries[entry.id] = entry }
+    if let ids {
+      for entry in entries.values where entry.runbook == runbook && !ids.contains(entry.id) {
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent(entry.id))
+        entries[entry.id] = nil
+      }
+    }
+    // Tabs and line breaks cannot be in a name (a deployment's name is one line).
+    let lines = entries.values.sorted { $0.id < $1.id }.map { entry in
+      [entry.id, entry.name, String(entry.stages), String(entry.steps), entry.runbook]
+        .map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: "\t")
+    }
+    try writeTopLevel(Self.manifest, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
   }
 }

@@ -7,13 +7,14 @@ struct OutputGate {
   let matcher: SampleMatcher
   let definition: RunbookDefinition
 
-  func check(_ files: [SiteFile], deployment: Deployment) -> [Diagnostic] {
+  /// - Parameter site: how the diagnostics name the site's folder.
+  func check(_ files: [SiteFile], site: String) -> [Diagnostic] {
     let secretSamples = SampleMatcher(
       samples: definition.values.map { $0.kind == .secret ? $0.samples : [] })
     let secretKeys = definition.values.filter { $0.kind == .secret }.map(\.key)
     var diagnostics: [Diagnostic] = []
     for file in files where file.path.hasSuffix(".html") {
-      let at = SourceLocation(path: "\(deployment.id)/\(file.path)")
+      let at = SourceLocation(path: "\(site)/\(file.path)")
       let found = file.data.withUnsafeBytes { raw in
         let bytes = raw.bindMemory(to: UInt8.self)
         return (secretSamples.matches(in: bytes, wholeTokens: false), visibleLeftovers(bytes))

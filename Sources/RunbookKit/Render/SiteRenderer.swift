@@ -4,10 +4,13 @@ import Foundation
 public struct SiteFile: Sendable {
   public var path: String
   public var data: Data
+  /// The same bytes in every deployment's site (assets, images): written once and linked.
+  public var shared: Bool
 
-  public init(path: String, data: Data) {
+  public init(path: String, data: Data, shared: Bool = false) {
     self.path = path
     self.data = data
+    self.shared = shared
   }
 
   public init(path: String, text: String) {
@@ -42,7 +45,37 @@ public struct SiteRenderer: Sendable {
     self.paper = paper
   }
 
+  /// One deployment's site: compiled and filled at once. A batch compiles once and fills many.
   public func render(_ deployment: Deployment) -> DeploymentSite {
+    let compiled = compile()
+    var site = compiled.fill(deployment)
+    site.diagnostics = compiled.diagnostics + site.diagnostics
+    return site
+  }
+
+  /// The runbook rendered once, with holes where each deployment's values go.
+  ///
+  /// Substitution runs on the tree as usual, with placeholders for values; what a deployment
+  /// changes is then only the text of its values, spliced in with the escaping of the place they
+  /// land. Diagnostics of the pages and the output gate depend on the samples, not on the
+  /// values, so they are found here once.
+  public func compile() -> CompiledSite {
+    let placeholders = Deployment(
+      id: Hole.id.text, name: Hole.name.text,
+      values: Dictionary(
+        uniqueKeysWithValues: runbook.definition.values.enumerated().map { ($1.key, Hole.value($0).text) }),
+      path: "", fileHash: Hole.hash.text)
+    let site = renderDirect(placeholders)
+    return CompiledSite(
+      runbookTitle: runbook.definition.title, definition: runbook.definition,
+      files: site.files.map { file in
+        file.path.hasSuffix(".html") ? CompiledFile(path: file.path, compiling: file.data) : CompiledFile(path: file.path, data: file.data)
+      },
+      stageCount: site.stageCount, stepCount: site.stepCount, diagnostics: site.diagnostics)
+  }
+
+  /// The site rendered straight from the tree with the real values: what `compile` + `fill` must equal.
+  func renderDirect(_ deployment: Deployment) -> DeploymentSite {
     let bindings = runbook.definition.values.map {
       ValueBinding(spec: $0, value: deployment.values[$0.key] ?? "")
     }
@@ -150,7 +183,7 @@ public struct SiteRenderer: Sendable {
     // failed already is not written anyway, and its located errors say more.
     if !diagnostics.hasErrors {
       diagnostics += OutputGate(matcher: runbook.matcher, definition: runbook.definition).check(
-        files, deployment: deployment)
+        files, site: "<deployment>")
     }
     return DeploymentSite(
       deployment: deployment, runbookTitle: runbook.definition.title, files: files, stageCount: chain.count, stepCount: stepCount,

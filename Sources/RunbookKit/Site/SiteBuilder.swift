@@ -11,12 +11,16 @@ public struct BuildOptions: Sendable {
   public var strict: Bool
   public var buildDate: String
   public var paper: Paper
+  /// Told after each deployment. Called from any thread.
+  public var progress: (@Sendable (BuildProgress) -> Void)?
 
   public init(
     location: RunbookLocation, deploymentFiles: [String] = [], output: URL?, strict: Bool = false,
-    buildDate: String = BuildOptions.dateFromEnvironment(), paper: Paper = .a4
+    buildDate: String = BuildOptions.dateFromEnvironment(), paper: Paper = .a4,
+    progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) {
     self.paper = paper
+    self.progress = progress
     self.location = location
     self.deploymentFiles = deploymentFiles
     self.output = output
@@ -35,6 +39,13 @@ public struct BuildOptions: Sendable {
     formatter.dateFormat = "yyyy-MM-dd"
     return formatter.string(from: Date(timeIntervalSince1970: seconds))
   }
+}
+
+/// How far a batch build is: deployments done of all, and pages each site has.
+public struct BuildProgress: Sendable {
+  public var done: Int
+  public var total: Int
+  public var pagesPerSite: Int
 }
 
 /// How a build went: what was built, what failed, and every diagnostic, sorted.
@@ -84,19 +95,34 @@ public struct SiteBuilder: Sendable {
           fix: "write one with 'runbook init NAME', or name deployment files on the command line"))
       return report
     }
-    let renderer = SiteRenderer(runbook: runbook, templates: templates, buildDate: options.buildDate, paper: options.paper)
-    let writer = options.output.map(OutputWriter.init(folder:))
-    var ids: [String] = []
-    for file in files {
-      let id = file.deletingPathExtension().lastPathComponent
-      ids.append(id)
-      let outcome = buildDeployment(file: file, id: id, runbook: runbook, renderer: renderer, writer: writer)
-      report.diagnostics += outcome.diagnostics
-      if outcome.ok { report.built.append(id) } else { report.failed.append(id) }
+    // The runbook is rendered once; each deployment only fills in its values.
+    let compiled = SiteRenderer(runbook: runbook, templates: templates, buildDate: options.buildDate, paper: options.paper)
+      .compile()
+    // What is wrong with the pages is wrong for every deployment: said once, and then no site is
+    // written, though each deployment file is still checked.
+    let pageDiagnostics = compiled.diagnostics.map { options.strict ? $0.promotedToError : $0 }
+    report.diagnostics += pageDiagnostics
+    let writer = pageDiagnostics.hasErrors ? nil : options.output.map(OutputWriter.init(folder:))
+    let ids = files.map { $0.deletingPathExtension().lastPathComponent }
+    writer?.writeShared(compiled.files.compactMap { file in file.sharedData.map { (file.path, $0) } })
+    // Deployments build in parallel, one per core at a time, each written as soon as it is
+    // filled: memory stays flat however many there are. Results are kept in file order.
+    let pagesPerSite = compiled.files.filter { $0.path.hasSuffix(".html") }.count
+    let progress = options.progress.map { report in
+      { @Sendable (done: Int, total: Int) in report(BuildProgress(done: done, total: total, pagesPerSite: pagesPerSite)) }
     }
-    if let writer {
-      if options.deploymentFiles.isEmpty { writer.removeSites(of: runbook.definition.title, except: Set(ids)) }
+    let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
+      buildDeployment(file: files[index], id: ids[index], runbook: runbook, compiled: compiled, writer: writer)
+    }
+    for (id, outcome) in zip(ids, outcomes) {
+      report.diagnostics += outcome.diagnostics
+      if outcome.ok && !pageDiagnostics.hasErrors { report.built.append(id) } else { report.failed.append(id) }
+    }
+    if let writer, !report.built.isEmpty || options.deploymentFiles.isEmpty {
       do {
+        try writer.updateManifest(
+          written: outcomes.compactMap(\.entry), runbook: runbook.definition.title,
+          keeping: options.deploymentFiles.isEmpty ? Set(ids) : nil)
         try writer.writeTopLevel("index.html", contents: Data(indexPage(writer: writer, runbook: runbook, templates: templates).utf8))
         for asset in templates.assets {
           let url = writer.folder.appendingPathComponent(asset.path)
@@ -115,8 +141,8 @@ public struct SiteBuilder: Sendable {
 }
 
 private extension SiteBuilder {
-  func buildDeployment(file: URL, id: String, runbook: Runbook, renderer: SiteRenderer, writer: OutputWriter?)
-    -> (ok: Bool, diagnostics: [Diagnostic])
+  func buildDeployment(file: URL, id: String, runbook: Runbook, compiled: CompiledSite, writer: OutputWriter?)
+    -> (ok: Bool, diagnostics: [Diagnostic], entry: OutputWriter.SiteEntry?)
   {
     let path = options.location.display(file)
     // The id names the site's folder and the browser's store of ticks: keep it plain.
@@ -124,28 +150,28 @@ private extension SiteBuilder {
       id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
     else {
       return (false, [.error(at: SourceLocation(path: path), "the file name '\(id)' cannot name a site folder",
-        fix: "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit")])
+        fix: "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit")], nil)
     }
     guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-      return (false, [.error(at: SourceLocation(path: path), "cannot read the deployment file", fix: "check the path; deployment files live in Content/deployments/")])
+      return (false, [.error(at: SourceLocation(path: path), "cannot read the deployment file", fix: "check the path; deployment files live in Content/deployments/")], nil)
     }
     let deployment: Deployment
     do {
       deployment = try Deployment(id: id, path: path, text: text, definition: runbook.definition)
     } catch {
-      return (false, error.diagnostics)
+      return (false, error.diagnostics, nil)
     }
-    let site = renderer.render(deployment)
+    let site = compiled.fill(deployment)
     let diagnostics = site.diagnostics.map { options.strict ? $0.promotedToError : $0 }
-    if diagnostics.hasErrors || (options.strict && runbook.warnings.count > 0) { return (false, diagnostics) }
-    guard let writer else { return (true, diagnostics) }
+    if diagnostics.hasErrors || (options.strict && runbook.warnings.count > 0) { return (false, diagnostics, nil) }
+    guard let writer else { return (true, diagnostics, nil) }
     do {
       try writer.write(site)
     } catch {
       return (false, diagnostics + [.error(at: SourceLocation(path: options.location.display(writer.folder.appendingPathComponent(id))),
-        "cannot write the site: \(error.localizedDescription)", fix: "check that the output folder is writable and the disk has room")])
+        "cannot write the site: \(error.localizedDescription)", fix: "check that the output folder is writable and the disk has room")], nil)
     }
-    return (true, diagnostics)
+    return (true, diagnostics, OutputWriter.SiteEntry(site))
   }
 
   func indexPage(writer: OutputWriter, runbook: Runbook, templates: Templates) -> String {
@@ -163,5 +189,33 @@ private extension SiteBuilder {
           ]
         },
       ])
+  }
+}
+
+/// Runs work items on every core and returns their results in item order.
+enum ParallelWork {
+  private final class Results<T>: @unchecked Sendable {
+    let lock = NSLock()
+    var values: [T?]
+    var done = 0
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+  }
+
+  static func map<T: Sendable>(
+    count: Int, progress: (@Sendable (Int, Int) -> Void)? = nil, _ work: @Sendable (Int) -> T
+  ) -> [T] {
+    let results = Results<T>(count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+      let value = work(index)
+      results.lock.lock()
+      results.values[index] = value
+      results.done += 1
+      let done = results.done
+      results.lock.unlock()
+      progress?(done, count)
+    }
+    // swift-format-ignore: NeverForceUnwrap
+    // (concurrentPerform returns after every iteration has stored its value)
+    return results.values.map { $0! }
   }
 }

@@ -1,0 +1,197 @@
+// runbook-bench: how fast `runbook build` renders many deployments, against Hugo and the cmark CLI
+// on the same pages in the same run. Whole-process wall time and peak memory (wait4's rusage),
+// never a timed unit test. Run it through `scripts/bench`, which builds both in release mode.
+//
+//   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep]
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct Measurement {
+  var seconds: Double
+  var peakKiB: Int
+  var status: Int32
+}
+
+/// Spawns a command with its output discarded and measures it as a whole process.
+func measure(_ executable: String, _ arguments: [String]) -> Measurement {
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var start = timespec(), end = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &start)
+  var pid: pid_t = 0
+  guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+    return Measurement(seconds: 0, peakKiB: 0, status: -1)
+  }
+  var status: Int32 = 0
+  var usage = rusage()
+  wait4(pid, &status, 0, &usage)
+  clock_gettime(CLOCK_MONOTONIC, &end)
+  let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+  return Measurement(seconds: seconds, peakKiB: usage.ru_maxrss, status: (status >> 8) & 0xFF)
+}
+
+func onPath(_ name: String) -> String? {
+  let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+  return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+func write(_ text: String, to path: String) {
+  try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+  _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+}
+
+// MARK: - Arguments
+
+var counts = [10, 100, 1000]
+var runbookBinary: String?
+var keep = false
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+  switch argument {
+  case "--counts": counts = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+  case "--runbook": runbookBinary = arguments.popFirst()
+  case "--keep": keep = true
+  default:
+    FileHandle.standardError.write(Data("usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep]\n".utf8))
+    exit(64)
+  }
+}
+let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+let runbook = runbookBinary ?? here.appendingPathComponent("runbook").path
+let project = FileManager.default.currentDirectoryPath
+guard FileManager.default.isExecutableFile(atPath: runbook),
+  FileManager.default.fileExists(atPath: project + "/Content/runbook.yml")
+else {
+  FileHandle.standardError.write(Data("runbook-bench: run it from the project's root after 'swift build -c release' (scripts/bench does both)\n".utf8))
+  exit(1)
+}
+let hugo = onPath("hugo"), cmark = onPath("cmark")
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-bench-\(getpid())").path
+defer { if !keep { try? FileManager.default.removeItem(atPath: work) } }
+
+// MARK: - The seed runbook, for runbook itself
+
+/// The values of deployment `index`, by key, as runbook.yml names them.
+func values(_ index: Int) -> [(key: String, sample: [String], value: String)] {
+  [
+    ("password_registration_host", ["passwordregistration.contoso.com"], "reg.cust\(index).example.com"),
+    ("password_reset_host", ["passwordreset.contoso.com"], "reset.cust\(index).example.com"),
+    ("portal_host", ["mim.contoso.com"], "mim.cust\(index).example.com"),
+    ("dns_domain", ["contoso.com"], "cust\(index).example.com"),
+    ("domain", ["contoso", "Contoso"], "CUST\(index)"),
+    ("mim_server", ["CORPIDM", "mimservername"], "IDM\(index)"),
+    ("mim_service_account", ["MIMService"], "svc-mim\(index)"),
+    ("mim_ma_account", ["MIMMA"], "svc-ma\(index)"),
+    ("sspr_account", ["MIMSSPR"], "svc-sspr\(index)"),
+    ("mim_sync_gmsa", ["MIMSync"], "gmsa-sync\(index)"),
+    ("service_password", ["Pass@word1"], "vault://kv/cust\(index)/mim"),
+  ]
+}
+
+func makeRunbookFolder(_ root: String, count: Int) {
+  for folder in ["Content", "Templates"] {
+    try? FileManager.default.copyItem(atPath: "\(project)/\(folder)", toPath: "\(root)/\(folder)")
+  }
+  let deployments = "\(root)/Content/deployments"
+  try? FileManager.default.removeItem(atPath: deployments)
+  try? FileManager.default.createDirectory(atPath: deployments, withIntermediateDirectories: true)
+  for index in 0..<count {
+    let lines = values(index).map { "  \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
+    write("name: Customer \(index)\nvalues:\n\(lines)\n", to: "\(deployments)/d\(String(format: "%05d", index)).yml")
+  }
+}
+
+// MARK: - The same pages for Hugo and cmark
+
+/// The seed page's body split into its stages, as plain markdown with one deployment's values.
+let seed = (try? String(contentsOfFile: "\(project)/Content/pages/install-mim-service-portal.md", encoding: .utf8)) ?? ""
+let body = seed.components(separatedBy: "\n---\n").dropFirst().joined(separator: "\n---\n")
+let stages = body.components(separatedBy: "\n## ").dropFirst().map { "## " + $0 }
+
+func substituted(_ text: String, _ index: Int) -> String {
+  values(index).reduce(text) { text, value in
+    value.sample.reduce(text) { $0.replacingOccurrences(of: $1, with: value.value) }
+  }
+}
+
+/// Eight pages a deployment, as runbook writes: an overview, six stages and the whole page.
+func makeMarkdownPages(_ folder: String, count: Int, frontMatter: Bool) -> [String] {
+  var files: [String] = []
+  for index in 0..<count {
+    let overview = "# Customer \(index)\n\n" + values(index).map { "- \($0.key): `\($0.value)`" }.joined(separator: "\n")
+    let pages = [overview] + stages.map { substituted($0, index) } + [substituted(body, index)]
+    for (number, page) in pages.enumerated() {
+      let path = "\(folder)/d\(index)/page\(number).md"
+      write((frontMatter ? "---\ntitle: \"Customer \(index) page \(number)\"\n---\n" : "") + page, to: path)
+      files.append(path)
+    }
+  }
+  return files
+}
+
+func makeHugoSite(_ root: String, count: Int) {
+  write(
+    "baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n[markup.goldmark.renderer]\nunsafe = false\n",
+    to: "\(root)/config.toml")
+  let layout = "<!doctype html><html><head><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n"
+  write(layout, to: "\(root)/layouts/_default/single.html")
+  write("<!doctype html><html><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n", to: "\(root)/layouts/_default/list.html")
+  _ = makeMarkdownPages("\(root)/content", count: count, frontMatter: true)
+}
+
+// MARK: - Run
+
+func mib(_ kib: Int) -> String { String(format: "%.0f MiB", Double(kib) / 1024) }
+func rate(_ pages: Int, _ seconds: Double) -> Double { seconds > 0 ? Double(pages) / seconds : 0 }
+func row(_ cells: [String]) -> String {
+  let widths = [34, 7, 7, 9, 11, 9]
+  return zip(cells, widths).map { cell, width in
+    cell.count >= width ? cell : (width == 34 ? cell + String(repeating: " ", count: width - cell.count) : String(repeating: " ", count: width - cell.count) + cell)
+  }.joined(separator: "  ")
+}
+
+print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
+print("hugo: \(hugo ?? "not installed"); cmark: \(cmark ?? "not installed")")
+print(row(["", "sites", "pages", "wall", "pages/s", "peak"]))
+var failed = false
+for count in counts {
+  let root = "\(work)/runbook-\(count)"
+  makeRunbookFolder(root, count: count)
+  let pages = count * 8
+  let first = measure(runbook, ["build", "--root", root])
+  let again = measure(runbook, ["build", "--root", root])
+  failed = failed || first.status != 0 || again.status != 0
+  print(row(["runbook build", "\(count)", "\(pages)", String(format: "%.3f s", first.seconds), String(format: "%.0f", rate(pages, first.seconds)), mib(first.peakKiB)]))
+  print(row(["runbook build, again (replacing)", "\(count)", "\(pages)", String(format: "%.3f s", again.seconds), String(format: "%.0f", rate(pages, again.seconds)), mib(again.peakKiB)]))
+  // The same files copied by cp: what merely creating them costs on this disk.
+  if let cp = onPath("cp") {
+    let copy = measure(cp, ["-r", "\(root)/Output", "\(root)/Output-copy"])
+    print(row(["cp -r of that output (write floor)", "\(count)", "\(pages)", String(format: "%.3f s", copy.seconds), String(format: "%.0f", rate(pages, copy.seconds)), mib(copy.peakKiB)]))
+  }
+  if let hugo {
+    let site = "\(work)/hugo-\(count)"
+    makeHugoSite(site, count: count)
+    let result = measure(hugo, ["--quiet", "--source", site, "--destination", "\(site)/public"])
+    print(row(["hugo", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds), String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB)]))
+    if result.status == 0 && result.seconds > 0 {
+      print(String(format: "  runbook / hugo: %.1fx pages per second", rate(pages, first.seconds) / rate(pages, result.seconds)))
+    }
+  }
+  if let cmark {
+    let files = makeMarkdownPages("\(work)/cmark-\(count)", count: count, frontMatter: false)
+    let result = measure(cmark, files)
+    print(row(["cmark, one process (render floor)", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds), String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB)]))
+  }
+}
+if failed {
+  FileHandle.standardError.write(Data("runbook-bench: a runbook build failed; run it by hand with --keep to see why\n".utf8))
+  exit(1)
+}
