@@ -12,6 +12,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
   ],
   targets: [
     // Debian's libcmark-dev, found through pkg-config (its name there is `libcmark`).
@@ -29,11 +30,23 @@ let package = Package(
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
+    // `runbook serve`'s HTTP server on SwiftNIO: a target of its own, so that RunbookKit and its
+    // tests never build NIO. What it serves is decided in RunbookKit/Serve, without NIO.
+    .target(
+      name: "RunbookServe",
+      dependencies: [
+        "RunbookKit",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
     // The command: parses arguments and reports diagnostics, nothing more.
     .executableTarget(
       name: "runbook",
       dependencies: [
         "RunbookKit",
+        "RunbookServe",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -50,6 +63,11 @@ let package = Package(
     .testTarget(
       name: "RunbookCLITests",
       dependencies: ["runbook"]
+    ),
+    // The live server: one test on an ephemeral port, and SIGINT.
+    .testTarget(
+      name: "RunbookServeTests",
+      dependencies: ["RunbookServe", "RunbookKit"]
     ),
   ],
   swiftLanguageModes: [.v6]

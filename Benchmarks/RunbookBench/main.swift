@@ -53,14 +53,19 @@ func write(_ text: String, to path: String) {
 var counts = [10, 100, 1000]
 var runbookBinary: String?
 var keep = false
+var serveSeconds = 3.0
+var serveOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
   case "--counts": counts = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
   case "--runbook": runbookBinary = arguments.popFirst()
   case "--keep": keep = true
+  case "--serve-seconds": serveSeconds = Double(arguments.popFirst() ?? "") ?? serveSeconds
+  case "--serve-only": serveOnly = true
   default:
-    FileHandle.standardError.write(Data("usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep]\n".utf8))
+    FileHandle.standardError.write(
+      Data("usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only]\n".utf8))
     exit(64)
   }
 }
@@ -162,7 +167,7 @@ print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(P
 print("hugo: \(hugo ?? "not installed"); cmark: \(cmark ?? "not installed")")
 print(row(["", "sites", "pages", "wall", "pages/s", "peak"]))
 var failed = false
-for count in counts {
+for count in serveOnly ? [] : counts {
   let root = "\(work)/runbook-\(count)"
   makeRunbookFolder(root, count: count)
   let pages = count * 8
@@ -191,6 +196,90 @@ for count in counts {
     print(row(["cmark, one process (render floor)", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds), String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB)]))
   }
 }
+// MARK: - runbook serve under load (loopback only, bounded in time and count)
+
+/// Keep-alive GETs of one page on one connection until the deadline or the request budget.
+@Sendable func hammer(port: Int, path: String, until deadline: Date, budget: Int) -> Int {
+  let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  guard descriptor >= 0 else { return 0 }
+  defer { close(descriptor) }
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_port = in_port_t(UInt16(port).bigEndian)
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  let connected = withUnsafePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+  }
+  guard connected == 0 else { return 0 }
+  let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+  var buffer = [UInt8](repeating: 0, count: 1 << 16)
+  var done = 0
+  while done < budget && Date() < deadline {
+    guard send(descriptor, request, request.count, 0) == request.count else { break }
+    // Read the head, then as many body bytes as Content-Length says.
+    var received: [UInt8] = []
+    var expected: Int?
+    while expected.map({ received.count < $0 }) ?? true {
+      let count = recv(descriptor, &buffer, buffer.count, 0)
+      if count <= 0 { return done }
+      received += buffer[0..<count]
+      if expected == nil, let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
+        let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
+        let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+          .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        expected = end.upperBound + length
+      }
+    }
+    done += 1
+  }
+  return done
+}
+
+func measureServe(seconds serveSeconds: Double) {
+  let root = "\(work)/serve"
+  makeRunbookFolder(root, count: 2)
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: runbook)
+  process.arguments = ["serve", "--root", root, "--port", "0"]
+  let out = Pipe()
+  process.standardOutput = out
+  process.standardError = FileHandle.nullDevice
+  guard (try? process.run()) != nil else { return }
+  defer {
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+  }
+  var line = Data()
+  while !line.contains(UInt8(ascii: "\n")) {
+    let chunk = out.fileHandleForReading.availableData
+    if chunk.isEmpty { return }
+    line.append(chunk)
+  }
+  guard let port = Int(String(decoding: line, as: UTF8.self).split(separator: ":")[2].prefix { $0.isNumber }) else { return }
+  let path = "/d00000/install-mim-service-portal/configure-mim-service-and-portal-for-installation.html"
+  final class Counter: @unchecked Sendable {
+    let lock = NSLock()
+    var total = 0
+  }
+  let counter = Counter()
+  let connections = 4
+  let start = Date()
+  let deadline = start.addingTimeInterval(serveSeconds)
+  DispatchQueue.concurrentPerform(iterations: connections) { _ in
+    let done = hammer(port: port, path: path, until: deadline, budget: 200_000)
+    counter.lock.lock()
+    counter.total += done
+    counter.lock.unlock()
+  }
+  let seconds = Date().timeIntervalSince(start)
+  print(
+    String(
+      format: "runbook serve: %d requests for a stage page in %.1f s over %d keep-alive connections on 127.0.0.1: %.0f requests/s",
+      counter.total, seconds, connections, Double(counter.total) / seconds))
+}
+
+measureServe(seconds: serveSeconds)
+
 if failed {
   FileHandle.standardError.write(Data("runbook-bench: a runbook build failed; run it by hand with --keep to see why\n".utf8))
   exit(1)

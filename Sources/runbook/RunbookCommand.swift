@@ -7,7 +7,7 @@ struct RunbookCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "runbook",
     abstract: "Turn Microsoft Docs procedure pages into a step-by-step runbook site for one real deployment.",
-    subcommands: [Build.self, Check.self, PDF.self, Init.self],
+    subcommands: [Build.self, Check.self, Serve.self, PDF.self, Init.self],
     defaultSubcommand: Build.self)
 }
 

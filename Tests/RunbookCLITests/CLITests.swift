@@ -221,4 +221,65 @@ import Testing
       run.stderr
         == "Content/deployments/fabrikan.yml: error: no such deployment file\n  fix: the deployments are contoso, fabrikam\n")
   }
+
+  @Test func serveAnswersThenStopsCleanlyOnSIGINT() throws {
+    let root = try Self.temporaryRunbook()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = ["serve", "--root", root.path, "--port", "0"]
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // The first line says where it listens.
+    var line = Data()
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline, !line.contains(UInt8(ascii: "\n")) {
+      line.append(out.fileHandleForReading.availableData)
+    }
+    let text = String(decoding: line, as: UTF8.self)
+    #expect(text.hasPrefix("Serving 2 deployments at http://127.0.0.1:"))
+    let port = Int(text.split(separator: ":")[2].prefix { $0.isNumber }) ?? 0
+    #expect(port > 0)
+    #expect(Self.httpGet(port: port, path: "/fabrikam/").hasPrefix("HTTP/1.1 200 OK"))
+
+    kill(process.processIdentifier, SIGINT)
+    let stop = Date().addingTimeInterval(5)
+    while process.isRunning && Date() < stop { Thread.sleep(forTimeInterval: 0.05) }
+    #expect(!process.isRunning)
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasSuffix("Stopped.\n"))
+    // The port is closed.
+    #expect(Self.httpGet(port: port, path: "/") == "")
+  }
+
+  /// One GET on loopback with a raw socket; "" when nothing listens.
+  static func httpGet(port: Int, path: String) -> String {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return "" }
+    var wait = timeval(tv_sec: 2, tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
+    var received = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = recv(descriptor, &buffer, buffer.count, 0)
+      if count <= 0 { break }
+      received.append(contentsOf: buffer[0..<count])
+    }
+    return String(decoding: received, as: UTF8.self)
+  }
 }

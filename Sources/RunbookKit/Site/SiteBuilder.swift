@@ -11,6 +11,8 @@ public struct BuildOptions: Sendable {
   public var strict: Bool
   public var buildDate: String
   public var paper: Paper
+  /// Keeps every built site in the report (`runbook serve` serves them from memory).
+  public var keepSites = false
   /// Told after each deployment. Called from any thread.
   public var progress: (@Sendable (BuildProgress) -> Void)?
 
@@ -53,6 +55,10 @@ public struct BuildReport: Sendable {
   public var built: [String] = []
   public var failed: [String] = []
   public var diagnostics: [Diagnostic] = []
+  /// With `keepSites`: every site built, its files, and the index page listing them.
+  public var sites: [DeploymentSite] = []
+  public var indexPage: Data?
+  public var topLevelAssets: [(path: String, data: Data)] = []
 
   public var succeeded: Bool { failed.isEmpty && !diagnostics.hasErrors }
 
@@ -111,19 +117,26 @@ public struct SiteBuilder: Sendable {
     let progress = options.progress.map { report in
       { @Sendable (done: Int, total: Int) in report(BuildProgress(done: done, total: total, pagesPerSite: pagesPerSite)) }
     }
+    let keep = options.keepSites
     let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
-      buildDeployment(file: files[index], id: ids[index], runbook: runbook, compiled: compiled, writer: writer)
+      buildDeployment(file: files[index], id: ids[index], runbook: runbook, compiled: compiled, writer: writer, keep: keep)
     }
     for (id, outcome) in zip(ids, outcomes) {
       report.diagnostics += outcome.diagnostics
       if outcome.ok && !pageDiagnostics.hasErrors { report.built.append(id) } else { report.failed.append(id) }
+    }
+    if keep && !pageDiagnostics.hasErrors {
+      report.sites = outcomes.compactMap(\.site)
+      let entries = report.sites.map(OutputWriter.SiteEntry.init)
+      report.indexPage = Data(indexPage(sites: entries, templates: templates).utf8)
+      report.topLevelAssets = templates.assets
     }
     if let writer, !report.built.isEmpty || options.deploymentFiles.isEmpty {
       do {
         try writer.updateManifest(
           written: outcomes.compactMap(\.entry), runbook: runbook.definition.title,
           keeping: options.deploymentFiles.isEmpty ? Set(ids) : nil)
-        try writer.writeTopLevel("index.html", contents: Data(indexPage(writer: writer, runbook: runbook, templates: templates).utf8))
+        try writer.writeTopLevel("index.html", contents: Data(indexPage(sites: writer.sites(), templates: templates).utf8))
         for asset in templates.assets {
           let url = writer.folder.appendingPathComponent(asset.path)
           try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -141,42 +154,50 @@ public struct SiteBuilder: Sendable {
 }
 
 private extension SiteBuilder {
-  func buildDeployment(file: URL, id: String, runbook: Runbook, compiled: CompiledSite, writer: OutputWriter?)
-    -> (ok: Bool, diagnostics: [Diagnostic], entry: OutputWriter.SiteEntry?)
-  {
+  struct Outcome: Sendable {
+    var ok: Bool
+    var diagnostics: [Diagnostic]
+    var entry: OutputWriter.SiteEntry?
+    var site: DeploymentSite?
+  }
+
+  func buildDeployment(
+    file: URL, id: String, runbook: Runbook, compiled: CompiledSite, writer: OutputWriter?, keep: Bool
+  ) -> Outcome {
     let path = options.location.display(file)
     // The id names the site's folder and the browser's store of ticks: keep it plain.
     guard let first = id.first, first.isLetter || first.isNumber,
       id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
     else {
-      return (false, [.error(at: SourceLocation(path: path), "the file name '\(id)' cannot name a site folder",
-        fix: "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit")], nil)
+      return Outcome(ok: false, diagnostics: [.error(at: SourceLocation(path: path), "the file name '\(id)' cannot name a site folder",
+        fix: "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit")])
     }
     guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-      return (false, [.error(at: SourceLocation(path: path), "cannot read the deployment file", fix: "check the path; deployment files live in Content/deployments/")], nil)
+      return Outcome(ok: false, diagnostics: [.error(at: SourceLocation(path: path), "cannot read the deployment file", fix: "check the path; deployment files live in Content/deployments/")])
     }
     let deployment: Deployment
     do {
       deployment = try Deployment(id: id, path: path, text: text, definition: runbook.definition)
     } catch {
-      return (false, error.diagnostics, nil)
+      return Outcome(ok: false, diagnostics: error.diagnostics)
     }
     let site = compiled.fill(deployment)
     let diagnostics = site.diagnostics.map { options.strict ? $0.promotedToError : $0 }
-    if diagnostics.hasErrors || (options.strict && runbook.warnings.count > 0) { return (false, diagnostics, nil) }
-    guard let writer else { return (true, diagnostics, nil) }
+    if diagnostics.hasErrors || (options.strict && runbook.warnings.count > 0) {
+      return Outcome(ok: false, diagnostics: diagnostics)
+    }
+    guard let writer else { return Outcome(ok: true, diagnostics: diagnostics, site: keep ? site : nil) }
     do {
       try writer.write(site)
     } catch {
-      return (false, diagnostics + [.error(at: SourceLocation(path: options.location.display(writer.folder.appendingPathComponent(id))),
-        "cannot write the site: \(error.localizedDescription)", fix: "check that the output folder is writable and the disk has room")], nil)
+      return Outcome(ok: false, diagnostics: diagnostics + [.error(at: SourceLocation(path: options.location.display(writer.folder.appendingPathComponent(id))),
+        "cannot write the site: \(error.localizedDescription)", fix: "check that the output folder is writable and the disk has room")])
     }
-    return (true, diagnostics, OutputWriter.SiteEntry(site))
+    return Outcome(ok: true, diagnostics: diagnostics, entry: OutputWriter.SiteEntry(site), site: keep ? site : nil)
   }
 
-  func indexPage(writer: OutputWriter, runbook: Runbook, templates: Templates) -> String {
-    let sites = writer.sites()
-    return templates.render(
+  func indexPage(sites: [OutputWriter.SiteEntry], templates: Templates) -> String {
+    templates.render(
       "index",
       [
         "root": "",

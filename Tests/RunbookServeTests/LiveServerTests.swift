@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import RunbookKit
+@testable import RunbookServe
+
+/// A bare HTTP/1.1 client over a socket on loopback: enough to see what a browser would.
+struct LoopbackClient {
+  let port: Int
+
+  /// Sends one request and reads until the connection closes or `until` holds, for at most
+  /// `timeout` seconds.
+  func exchange(_ request: String, timeout: TimeInterval = 3, until: (String) -> Bool = { _ in false }) -> String {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return "" }
+    var wait = timeval(tv_sec: 0, tv_usec: 100_000)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
+    var received = Data()
+    let deadline = Date().addingTimeInterval(timeout)
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while Date() < deadline {
+      let count = recv(descriptor, &buffer, buffer.count, 0)
+      if count == 0 { break }
+      if count > 0 {
+        received.append(contentsOf: buffer[0..<count])
+        if until(String(decoding: received, as: UTF8.self)) { break }
+      }
+    }
+    return String(decoding: received, as: UTF8.self)
+  }
+
+  func get(_ path: String) -> String {
+    exchange("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+  }
+}
+
+@Suite(.serialized) struct LiveServerTests {
+  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  static func temporaryRunbook() throws -> URL {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-live-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    for folder in ["Content", "Templates"] {
+      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+    }
+    return root
+  }
+
+  // An edit shows in the served page, open pages are told to reload, and a broken edit keeps
+  // the last good page while its errors reach the browser.
+  @Test func editsAreServedLiveAndBrokenEditsShowTheirErrors() throws {
+    let root = try Self.temporaryRunbook()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let session = ServeSession(location: RunbookLocation(root: root))
+    let server = LiveServer(session: session)
+    let port = try server.start(host: "127.0.0.1", port: 0)
+    defer {
+      session.stopWatching()
+      server.stop()
+    }
+    session.onRebuild = { event, _ in server.announce(event) }
+    session.watch()
+    let client = LoopbackClient(port: port)
+    let page = "/fabrikam/install-mim-service-portal/install-mim-service-and-portal.html"
+    #expect(client.get(page).hasPrefix("HTTP/1.1 200 OK\r\n"))
+
+    // Listen for events while editing a step of the page.
+    final class Box: @unchecked Sendable { var text = "" }
+    let events = Box()
+    let listening = Thread {
+      events.text = client.exchange(
+        "GET /_runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", timeout: 5, until: { $0.contains("event: errors") })
+    }
+    listening.start()
+    Thread.sleep(forTimeInterval: 0.3)
+    let pageFile = root.appendingPathComponent("Content/pages/install-mim-service-portal.md")
+    let markdown = try String(contentsOf: pageFile, encoding: .utf8)
+    let started = Date()
+    try markdown.replacingOccurrences(of: "to begin installing the selected", with: "to begin installing, on CORPIDM, the selected")
+      .write(to: pageFile, atomically: true, encoding: .utf8)
+    var seen = false
+    while Date().timeIntervalSince(started) < 3 && !seen {
+      seen = client.get(page).contains("to begin installing, on <span class=\"value\" data-key=\"mim_server\" title=\"mim_server\">IDM01</span>, the selected")
+      if !seen { Thread.sleep(forTimeInterval: 0.05) }
+    }
+    #expect(seen)
+    #expect(Date().timeIntervalSince(started) < 1, "the edit took \(Date().timeIntervalSince(started)) s to show")
+
+    // A broken deployment file: the last good page stays, the errors are served.
+    let deployment = root.appendingPathComponent("Content/deployments/fabrikam.yml")
+    let values = try String(contentsOf: deployment, encoding: .utf8)
+    try values.replacingOccurrences(of: "  mim_server: IDM01", with: "  mim_sever: IDM01").write(to: deployment, atomically: true, encoding: .utf8)
+    var errors = ""
+    let deadline = Date().addingTimeInterval(3)
+    while Date() < deadline && errors.isEmpty {
+      Thread.sleep(forTimeInterval: 0.05)
+      errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst().joined()
+    }
+    #expect(errors.hasPrefix("Content/deployments/fabrikam.yml:6:3: error: unknown value 'mim_sever'"))
+    #expect(client.get(page).contains("IDM01</span>, the selected"))
+    while listening.isExecuting || !listening.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+    #expect(events.text.contains("Content-Type: text/event-stream"))
+    #expect(events.text.contains("event: reload\ndata: {}\n\n"))
+    #expect(events.text.contains("event: errors\ndata: \"Content\\/deployments\\/fabrikam.yml:6:3: error: unknown value 'mim_sever'"))
+
+    // Fixing the file clears the errors.
+    try values.write(to: deployment, atomically: true, encoding: .utf8)
+    let fixed = Date().addingTimeInterval(3)
+    while Date() < fixed && !errors.isEmpty {
+      Thread.sleep(forTimeInterval: 0.05)
+      errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst().joined()
+    }
+    #expect(errors.isEmpty)
+  }
+
+  @Test func aPortInUseSaysWhichAndWhatToDo() throws {
+    let root = try Self.temporaryRunbook()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let session = ServeSession(location: RunbookLocation(root: root))
+    let first = LiveServer(session: session)
+    let port = try first.start(host: "127.0.0.1", port: 0)
+    defer { first.stop() }
+    #expect(throws: ServeError.self) { try LiveServer(session: session).start(host: "127.0.0.1", port: port) }
+    do {
+      _ = try LiveServer(session: session).start(host: "127.0.0.1", port: port)
+    } catch {
+      #expect(
+        "\(error)"
+          == "runbook: error: port \(port) on 127.0.0.1 is in use\n  fix: stop what listens there, or pick another port, such as --port \(port + 1)")
+    }
+  }
+}
