@@ -108,7 +108,9 @@ public struct SiteServer: Sendable {
       return HTTPResponse(status: 301, headers: ["Location": "/" + file + "/", "Content-Length": "0"])
     }
     guard let data = files[file], let etag = etags[file] else {
-      let body = Data(Self.notFoundPage(path).utf8)
+      // The 404 page shows a failed build's errors too: a page may be missing because of them.
+      let page = Data(Self.notFoundPage(path).utf8)
+      let body = liveReload ? Self.injectingLiveReload(into: page) : page
       return HTTPResponse(
         status: 404, headers: ["Content-Type": "text/html; charset=utf-8"], body: method == "HEAD" ? Data() : body)
     }
