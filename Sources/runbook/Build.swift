@@ -15,25 +15,18 @@ struct Build: ParsableCommand {
   var strict = false
 
   @Option(help: "Paper size of the print page: A4 or letter.")
-  var paper: String = "A4"
+  var paper: Paper = .a4
 
   @Argument(help: "Deployment files (default: every file in Content/deployments/).")
   var deployments: [String] = []
 
-  func validate() throws {
-    guard Paper.allCases.contains(where: { $0.rawValue.lowercased() == paper.lowercased() }) else {
-      throw ValidationError("--paper takes A4 or letter, not '\(paper)'")
-    }
-  }
-
   func run() throws {
     let where_ = location.location
     let outputURL = output.hasPrefix("/") ? URL(fileURLWithPath: output) : where_.root.appendingPathComponent(output)
-    let paperSize = Paper.allCases.first { $0.rawValue.lowercased() == paper.lowercased() } ?? .a4
     let builder = SiteBuilder(
       options: BuildOptions(
         location: where_, deploymentFiles: deployments.map(location.absolute), output: outputURL, strict: strict,
-        paper: paperSize, progress: ProgressLine.forTerminal()))
+        paper: paper, progress: ProgressLine.forTerminal()))
     let result = builder.build()
     ProgressLine.clear()
     try report(result, verb: "build")

@@ -20,13 +20,7 @@ struct Init: ParsableCommand {
 
   func run() throws {
     let where_ = location.location
-    let definition: RunbookDefinition
-    do {
-      definition = try where_.loadDefinition()
-    } catch {
-      for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
-      throw ExitCode.failure
-    }
+    let definition = try location.loadDefinition()
     let folder = where_.url(definition.deployments)
     let file = folder.appendingPathComponent("\(name).yml")
     guard !FileManager.default.fileExists(atPath: file.path) else {

@@ -13,25 +13,14 @@ struct PDF: ParsableCommand {
   var output = "Output"
 
   @Option(help: "Paper size: A4 or letter.")
-  var paper: String = "A4"
+  var paper: Paper = .a4
 
   @Argument(help: "The deployment: its name (fabrikam) or its file (Content/deployments/fabrikam.yml).")
   var deployment: String
 
-  func validate() throws {
-    guard Paper.allCases.contains(where: { $0.rawValue.lowercased() == paper.lowercased() }) else {
-      throw ValidationError("--paper takes A4 or letter, not '\(paper)'")
-    }
-  }
-
   func run() throws {
     let where_ = location.location
-    let definition: RunbookDefinition
-    do {
-      definition = try where_.loadDefinition()
-    } catch {
-      fail(error.description, fix: nil)
-    }
+    let definition = try location.loadDefinition()
     let deploymentsFolder = where_.url(definition.deployments)
     let file = deployment.hasSuffix(".yml") || deployment.hasSuffix(".yaml")
       ? URL(fileURLWithPath: location.absolute(deployment))
@@ -43,9 +32,8 @@ struct PDF: ParsableCommand {
         fix: known.isEmpty ? "write one with 'runbook init NAME'" : "the deployments are \(known.joined(separator: ", "))")
     }
     let outputURL = output.hasPrefix("/") ? URL(fileURLWithPath: output) : where_.root.appendingPathComponent(output)
-    let paperSize = Paper.allCases.first { $0.rawValue.lowercased() == paper.lowercased() } ?? .a4
     let result = SiteBuilder(
-      options: BuildOptions(location: where_, deploymentFiles: [file.path], output: outputURL, paper: paperSize)
+      options: BuildOptions(location: where_, deploymentFiles: [file.path], output: outputURL, paper: paper)
     ).build()
     try report(result, verb: "build")
 

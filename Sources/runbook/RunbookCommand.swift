@@ -47,3 +47,25 @@ func report(_ report: BuildReport, verb: String) throws {
   FileHandle.standardError.write(Data((summary + "\n").utf8))
   if !report.succeeded { throw ExitCode.failure }
 }
+
+/// `--paper A4` or `--paper letter`, any case; argument-parser lists the choices in errors.
+extension Paper: ExpressibleByArgument {
+  public init?(argument: String) {
+    guard let paper = Paper.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else {
+      return nil
+    }
+    self = paper
+  }
+}
+
+extension LocationOptions {
+  /// The runbook definition, or its diagnostics printed and exit code 1.
+  func loadDefinition() throws -> RunbookDefinition {
+    do {
+      return try location.loadDefinition()
+    } catch {
+      for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+      throw ExitCode.failure
+    }
+  }
+}
