@@ -40,11 +40,14 @@ func measure(_ executable: String, _ arguments: [String]) -> Measurement {
 
 func onPath(_ name: String) -> String? {
   let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-  return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
 }
 
 func write(_ text: String, to path: String) {
-  try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+  try? FileManager.default.createDirectory(
+    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
   _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
 }
 
@@ -58,14 +61,17 @@ var serveOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
-  case "--counts": counts = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+  case "--counts":
+    counts = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
   case "--runbook": runbookBinary = arguments.popFirst()
   case "--keep": keep = true
   case "--serve-seconds": serveSeconds = Double(arguments.popFirst() ?? "") ?? serveSeconds
   case "--serve-only": serveOnly = true
   default:
     FileHandle.standardError.write(
-      Data("usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only]\n".utf8))
+      Data(
+        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only]\n"
+          .utf8))
     exit(64)
   }
 }
@@ -75,11 +81,16 @@ let project = FileManager.default.currentDirectoryPath
 guard FileManager.default.isExecutableFile(atPath: runbook),
   FileManager.default.fileExists(atPath: project + "/Content/runbook.yml")
 else {
-  FileHandle.standardError.write(Data("runbook-bench: run it from the project's root after 'swift build -c release' (scripts/bench does both)\n".utf8))
+  FileHandle.standardError.write(
+    Data(
+      "runbook-bench: run it from the project's root after 'swift build -c release' (scripts/bench does both)\n"
+        .utf8))
   exit(1)
 }
 let hugo = onPath("hugo"), cmark = onPath("cmark")
-let work = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-bench-\(getpid())").path
+let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+  "runbook-bench-\(getpid())"
+).path
 defer { if !keep { try? FileManager.default.removeItem(atPath: work) } }
 
 // MARK: - The seed runbook, for runbook itself
@@ -87,7 +98,10 @@ defer { if !keep { try? FileManager.default.removeItem(atPath: work) } }
 /// The values of deployment `index`, by key, as runbook.yml names them.
 func values(_ index: Int) -> [(key: String, sample: [String], value: String)] {
   [
-    ("password_registration_host", ["passwordregistration.contoso.com"], "reg.cust\(index).example.com"),
+    (
+      "password_registration_host", ["passwordregistration.contoso.com"],
+      "reg.cust\(index).example.com"
+    ),
     ("password_reset_host", ["passwordreset.contoso.com"], "reset.cust\(index).example.com"),
     ("portal_host", ["mim.contoso.com"], "mim.cust\(index).example.com"),
     ("dns_domain", ["contoso.com"], "cust\(index).example.com"),
@@ -110,14 +124,19 @@ func makeRunbookFolder(_ root: String, count: Int) {
   try? FileManager.default.createDirectory(atPath: deployments, withIntermediateDirectories: true)
   for index in 0..<count {
     let lines = values(index).map { "  \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
-    write("name: Customer \(index)\nvalues:\n\(lines)\n", to: "\(deployments)/d\(String(format: "%05d", index)).yml")
+    write(
+      "name: Customer \(index)\nvalues:\n\(lines)\n",
+      to: "\(deployments)/d\(String(format: "%05d", index)).yml")
   }
 }
 
 // MARK: - The same pages for Hugo and cmark
 
 /// The seed page's body split into its stages, as plain markdown with one deployment's values.
-let seed = (try? String(contentsOfFile: "\(project)/Content/pages/install-mim-service-portal.md", encoding: .utf8)) ?? ""
+let seed =
+  (try? String(
+    contentsOfFile: "\(project)/Content/pages/install-mim-service-portal.md", encoding: .utf8))
+  ?? ""
 let body = seed.components(separatedBy: "\n---\n").dropFirst().joined(separator: "\n---\n")
 let stages = body.components(separatedBy: "\n## ").dropFirst().map { "## " + $0 }
 
@@ -131,11 +150,15 @@ func substituted(_ text: String, _ index: Int) -> String {
 func makeMarkdownPages(_ folder: String, count: Int, frontMatter: Bool) -> [String] {
   var files: [String] = []
   for index in 0..<count {
-    let overview = "# Customer \(index)\n\n" + values(index).map { "- \($0.key): `\($0.value)`" }.joined(separator: "\n")
+    let overview =
+      "# Customer \(index)\n\n"
+      + values(index).map { "- \($0.key): `\($0.value)`" }.joined(separator: "\n")
     let pages = [overview] + stages.map { substituted($0, index) } + [substituted(body, index)]
     for (number, page) in pages.enumerated() {
       let path = "\(folder)/d\(index)/page\(number).md"
-      write((frontMatter ? "---\ntitle: \"Customer \(index) page \(number)\"\n---\n" : "") + page, to: path)
+      write(
+        (frontMatter ? "---\ntitle: \"Customer \(index) page \(number)\"\n---\n" : "") + page,
+        to: path)
       files.append(path)
     }
   }
@@ -146,9 +169,12 @@ func makeHugoSite(_ root: String, count: Int) {
   write(
     "baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n[markup.goldmark.renderer]\nunsafe = false\n",
     to: "\(root)/config.toml")
-  let layout = "<!doctype html><html><head><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n"
+  let layout =
+    "<!doctype html><html><head><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n"
   write(layout, to: "\(root)/layouts/_default/single.html")
-  write("<!doctype html><html><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n", to: "\(root)/layouts/_default/list.html")
+  write(
+    "<!doctype html><html><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n",
+    to: "\(root)/layouts/_default/list.html")
   _ = makeMarkdownPages("\(root)/content", count: count, frontMatter: true)
 }
 
@@ -159,11 +185,17 @@ func rate(_ pages: Int, _ seconds: Double) -> Double { seconds > 0 ? Double(page
 func row(_ cells: [String]) -> String {
   let widths = [34, 7, 7, 9, 11, 9]
   return zip(cells, widths).map { cell, width in
-    cell.count >= width ? cell : (width == 34 ? cell + String(repeating: " ", count: width - cell.count) : String(repeating: " ", count: width - cell.count) + cell)
+    cell.count >= width
+      ? cell
+      : (width == 34
+        ? cell + String(repeating: " ", count: width - cell.count)
+        : String(repeating: " ", count: width - cell.count) + cell)
   }.joined(separator: "  ")
 }
 
-print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
+print(
+  "runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+)
 print("hugo: \(hugo ?? "not installed"); cmark: \(cmark ?? "not installed")")
 print(row(["", "sites", "pages", "wall", "pages/s", "peak"]))
 var failed = false
@@ -178,32 +210,58 @@ for count in serveOnly ? [] : counts {
   let pages = count * 8
   let first = measure(runbook, ["build", "--root", root])
   failed = failed || first.status != 0
-  print(row(["runbook build", "\(count)", "\(pages)", String(format: "%.3f s", first.seconds), String(format: "%.0f", rate(pages, first.seconds)), mib(first.peakKiB)]))
+  print(
+    row([
+      "runbook build", "\(count)", "\(pages)", String(format: "%.3f s", first.seconds),
+      String(format: "%.0f", rate(pages, first.seconds)), mib(first.peakKiB),
+    ]))
   // The same files copied by cp: what merely creating them costs on this disk.
   if let cp = onPath("cp") {
     let copy = measure(cp, ["-r", "\(root)/Output", "\(root)/Output-copy"])
-    print(row(["cp -r of that output (write floor)", "\(count)", "\(pages)", String(format: "%.3f s", copy.seconds), String(format: "%.0f", rate(pages, copy.seconds)), mib(copy.peakKiB)]))
+    print(
+      row([
+        "cp -r of that output (write floor)", "\(count)", "\(pages)",
+        String(format: "%.3f s", copy.seconds), String(format: "%.0f", rate(pages, copy.seconds)),
+        mib(copy.peakKiB),
+      ]))
   }
   if let hugo {
     let site = "\(work)/hugo-\(count)"
     makeHugoSite(site, count: count)
     let result = measure(hugo, ["--quiet", "--source", site, "--destination", "\(site)/public"])
-    print(row(["hugo", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds), String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB)]))
+    print(
+      row([
+        "hugo", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
+        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
+      ]))
     if result.status == 0 && result.seconds > 0 {
-      print(String(format: "  runbook / hugo: %.1fx pages per second", rate(pages, first.seconds) / rate(pages, result.seconds)))
+      print(
+        String(
+          format: "  runbook / hugo: %.1fx pages per second",
+          rate(pages, first.seconds) / rate(pages, result.seconds)))
     }
   }
   if let cmark {
     let files = makeMarkdownPages("\(work)/cmark-\(count)", count: count, frontMatter: false)
     let result = measure(cmark, files)
-    print(row(["cmark, one process (render floor)", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds), String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB)]))
+    print(
+      row([
+        "cmark, one process (render floor)", "\(count)", "\(pages)",
+        String(format: "%.3f s", result.seconds),
+        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
+      ]))
   }
 }
 for (count, root) in roots {
   let pages = count * 8
   let again = measure(runbook, ["build", "--root", root])
   failed = failed || again.status != 0
-  print(row(["runbook build again (replacing all)", "\(count)", "\(pages)", String(format: "%.3f s", again.seconds), String(format: "%.0f", rate(pages, again.seconds)), mib(again.peakKiB)]))
+  print(
+    row([
+      "runbook build again (replacing all)", "\(count)", "\(pages)",
+      String(format: "%.3f s", again.seconds), String(format: "%.0f", rate(pages, again.seconds)),
+      mib(again.peakKiB),
+    ]))
 }
 
 // MARK: - runbook serve under load (loopback only, bounded in time and count)
@@ -218,7 +276,9 @@ for (count, root) in roots {
   address.sin_port = in_port_t(UInt16(port).bigEndian)
   address.sin_addr.s_addr = inet_addr("127.0.0.1")
   let connected = withUnsafePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
   }
   guard connected == 0 else { return 0 }
   let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
@@ -235,8 +295,11 @@ for (count, root) in roots {
       received += buffer[0..<count]
       if expected == nil, let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
         let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
-        let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-          .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        let length =
+          head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+          .flatMap {
+            Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+          } ?? 0
         expected = end.upperBound + length
       }
     }
@@ -265,8 +328,12 @@ func measureServe(seconds serveSeconds: Double) {
     if chunk.isEmpty { return }
     line.append(chunk)
   }
-  guard let port = Int(String(decoding: line, as: UTF8.self).split(separator: ":")[2].prefix { $0.isNumber }) else { return }
-  let path = "/d00000/install-mim-service-portal/configure-mim-service-and-portal-for-installation.html"
+  guard
+    let port = Int(
+      String(decoding: line, as: UTF8.self).split(separator: ":")[2].prefix { $0.isNumber })
+  else { return }
+  let path =
+    "/d00000/install-mim-service-portal/configure-mim-service-and-portal-for-installation.html"
   final class Counter: @unchecked Sendable {
     let lock = NSLock()
     var total = 0
@@ -284,13 +351,15 @@ func measureServe(seconds serveSeconds: Double) {
   let seconds = Date().timeIntervalSince(start)
   print(
     String(
-      format: "runbook serve: %d requests for a stage page in %.1f s over %d keep-alive connections on 127.0.0.1: %.0f requests/s",
+      format:
+        "runbook serve: %d requests for a stage page in %.1f s over %d keep-alive connections on 127.0.0.1: %.0f requests/s",
       counter.total, seconds, connections, Double(counter.total) / seconds))
 }
 
 measureServe(seconds: serveSeconds)
 
 if failed {
-  FileHandle.standardError.write(Data("runbook-bench: a runbook build failed; run it by hand with --keep to see why\n".utf8))
+  FileHandle.standardError.write(
+    Data("runbook-bench: a runbook build failed; run it by hand with --keep to see why\n".utf8))
   exit(1)
 }

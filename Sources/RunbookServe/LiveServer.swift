@@ -30,7 +30,8 @@ public final class LiveServer: @unchecked Sendable {
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-          try channel.pipeline.syncOperations.addHandler(HTTPHandler(session: session, subscribers: subscribers))
+          try channel.pipeline.syncOperations.addHandler(
+            HTTPHandler(session: session, subscribers: subscribers))
         }
       }
       .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -40,10 +41,16 @@ public final class LiveServer: @unchecked Sendable {
       return channel.localAddress?.port ?? port
     } catch let error as IOError where error.errnoCode == EADDRINUSE {
       try? group.syncShutdownGracefully()
-      throw ServeError(description: "runbook: error: port \(port) on \(host) is in use\n  fix: stop what listens there, or pick another port, such as --port \(port + 1)")
+      throw ServeError(
+        description:
+          "runbook: error: port \(port) on \(host) is in use\n  fix: stop what listens there, or pick another port, such as --port \(port + 1)"
+      )
     } catch {
       try? group.syncShutdownGracefully()
-      throw ServeError(description: "runbook: error: cannot listen on \(host):\(port): \(error)\n  fix: check --host (127.0.0.1 listens on this machine only) and --port")
+      throw ServeError(
+        description:
+          "runbook: error: cannot listen on \(host):\(port): \(error)\n  fix: check --host (127.0.0.1 listens on this machine only) and --port"
+      )
     }
   }
 
@@ -53,7 +60,8 @@ public final class LiveServer: @unchecked Sendable {
     case .reloaded:
       subscribers.send("event: reload\ndata: {}\n\n")
     case .failed(let text):
-      let json = (try? JSONEncoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+      let json =
+        (try? JSONEncoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
       subscribers.send("event: errors\ndata: \(json)\n\n")
     }
   }
@@ -144,7 +152,10 @@ final class HTTPHandler: ChannelInboundHandler {
     var headers = HTTPHeaders()
     headers.add(name: "Content-Type", value: "text/event-stream")
     headers.add(name: "Cache-Control", value: "no-store")
-    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+    context.write(
+      wrapOutboundOut(
+        .head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil
+    )
     var buffer = context.channel.allocator.buffer(capacity: 16)
     buffer.writeString(": connected\n\n")
     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
@@ -153,16 +164,23 @@ final class HTTPHandler: ChannelInboundHandler {
 
   private func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
     let response = session.server.respond(
-      method: head.method.rawValue, target: head.uri, ifNoneMatch: head.headers["If-None-Match"].first)
+      method: head.method.rawValue, target: head.uri,
+      ifNoneMatch: head.headers["If-None-Match"].first)
     var headers = HTTPHeaders()
-    for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
+    for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) {
+      headers.add(name: name, value: value)
+    }
     if headers["Content-Length"].isEmpty && response.status != 304 {
-      headers.add(name: "Content-Length", value: String(head.method == .HEAD ? 0 : response.body.count))
+      headers.add(
+        name: "Content-Length", value: String(head.method == .HEAD ? 0 : response.body.count))
     }
     let keepAlive = head.isKeepAlive
     headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
     let status = HTTPResponseStatus(statusCode: response.status)
-    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+    context.write(
+      wrapOutboundOut(
+        .head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+      promise: nil)
     if !response.body.isEmpty {
       var buffer = context.channel.allocator.buffer(capacity: response.body.count)
       buffer.writeBytes(response.body)

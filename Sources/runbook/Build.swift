@@ -22,10 +22,13 @@ struct Build: ParsableCommand {
 
   func run() throws {
     let where_ = location.location
-    let outputURL = output.hasPrefix("/") ? URL(fileURLWithPath: output) : where_.root.appendingPathComponent(output)
+    let outputURL =
+      output.hasPrefix("/")
+      ? URL(fileURLWithPath: output) : where_.root.appendingPathComponent(output)
     let builder = SiteBuilder(
       options: BuildOptions(
-        location: where_, deploymentFiles: deployments.map(location.absolute), output: outputURL, strict: strict,
+        location: where_, deploymentFiles: deployments.map(location.absolute), output: outputURL,
+        strict: strict,
         paper: paper, progress: ProgressLine.forTerminal()))
     let result = builder.build()
     ProgressLine.clear()
@@ -51,7 +54,8 @@ struct Check: ParsableCommand {
   func run() throws {
     let builder = SiteBuilder(
       options: BuildOptions(
-        location: location.location, deploymentFiles: deployments.map(location.absolute), output: nil, strict: strict))
+        location: location.location, deploymentFiles: deployments.map(location.absolute),
+        output: nil, strict: strict))
     try report(builder.build(), verb: "check")
   }
 }
@@ -68,14 +72,18 @@ enum ProgressLine {
   private static let state = State()
 
   static func forTerminal() -> (@Sendable (BuildProgress) -> Void)? {
-    guard isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
+    guard isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil else {
+      return nil
+    }
     return { progress in
       let state = Self.state
       state.lock.lock()
       defer { state.lock.unlock() }
       let now = Date()
       // At most ten redraws a second, and always the last one.
-      guard progress.done == progress.total || now.timeIntervalSince(state.lastDraw) > 0.1 else { return }
+      guard progress.done == progress.total || now.timeIntervalSince(state.lastDraw) > 0.1 else {
+        return
+      }
       state.lastDraw = now
       let seconds = max(now.timeIntervalSince(state.start), 0.001)
       let rate = Int(Double(progress.done * progress.pagesPerSite) / seconds)

@@ -12,9 +12,12 @@ struct Init: ParsableCommand {
   var name: String
 
   func validate() throws {
-    guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+    guard !name.isEmpty,
+      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
     else {
-      throw ValidationError("'\(name)' is not a deployment name: use letters, digits, '-' and '_' (it becomes a folder name)")
+      throw ValidationError(
+        "'\(name)' is not a deployment name: use letters, digits, '-' and '_' (it becomes a folder name)"
+      )
     }
   }
 
@@ -25,11 +28,15 @@ struct Init: ParsableCommand {
     let file = folder.appendingPathComponent("\(name).yml")
     guard !FileManager.default.fileExists(atPath: file.path) else {
       FileHandle.standardError.write(
-        Data("\(where_.display(file)): error: the file exists already\n  fix: pick another name, or edit that file\n".utf8))
+        Data(
+          "\(where_.display(file)): error: the file exists already\n  fix: pick another name, or edit that file\n"
+            .utf8))
       throw ExitCode.failure
     }
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     try Data(DeploymentTemplate(definition: definition, name: name).text.utf8).write(to: file)
-    print("wrote \(where_.display(file)): fill in every value, then run 'runbook build \(where_.display(file))'")
+    print(
+      "wrote \(where_.display(file)): fill in every value, then run 'runbook build \(where_.display(file))'"
+    )
   }
 }

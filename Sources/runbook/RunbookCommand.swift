@@ -6,7 +6,8 @@ import RunbookKit
 struct RunbookCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "runbook",
-    abstract: "Turn Microsoft Docs procedure pages into a step-by-step runbook site for one real deployment.",
+    abstract:
+      "Turn Microsoft Docs procedure pages into a step-by-step runbook site for one real deployment.",
     subcommands: [Build.self, Check.self, Serve.self, PDF.self, Init.self],
     defaultSubcommand: Build.self)
 }
@@ -24,7 +25,8 @@ struct LocationOptions: ParsableArguments {
 
   var location: RunbookLocation {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    let rootURL = root.hasPrefix("/") ? URL(fileURLWithPath: root) : cwd.appendingPathComponent(root)
+    let rootURL =
+      root.hasPrefix("/") ? URL(fileURLWithPath: root) : cwd.appendingPathComponent(root)
     // Paths given on the command line are relative to where the user stands, not to --root.
     func absolute(_ path: String) -> String {
       path.hasPrefix("/") ? path : cwd.appendingPathComponent(path).standardizedFileURL.path
@@ -43,7 +45,9 @@ func report(_ report: BuildReport, verb: String) throws {
   for diagnostic in report.diagnostics {
     FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
   }
-  let summary = verb == "check" ? report.summary.replacingOccurrences(of: "built", with: "checked") : report.summary
+  let summary =
+    verb == "check"
+    ? report.summary.replacingOccurrences(of: "built", with: "checked") : report.summary
   FileHandle.standardError.write(Data((summary + "\n").utf8))
   if !report.succeeded { throw ExitCode.failure }
 }
@@ -51,7 +55,9 @@ func report(_ report: BuildReport, verb: String) throws {
 /// `--paper A4` or `--paper letter`, any case; argument-parser lists the choices in errors.
 extension Paper: ExpressibleByArgument {
   public init?(argument: String) {
-    guard let paper = Paper.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else {
+    guard
+      let paper = Paper.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() })
+    else {
       return nil
     }
     self = paper
@@ -64,7 +70,9 @@ extension LocationOptions {
     do {
       return try location.loadDefinition()
     } catch {
-      for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+      for diagnostic in error.diagnostics {
+        FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+      }
       throw ExitCode.failure
     }
   }

@@ -5,7 +5,9 @@ import RunbookServe
 
 struct Serve: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Build every deployment in memory, serve the sites, and rebuild and reload them as files change.")
+    abstract:
+      "Build every deployment in memory, serve the sites, and rebuild and reload them as files change."
+  )
 
   @OptionGroup var location: LocationOptions
 
@@ -16,14 +18,18 @@ struct Serve: ParsableCommand {
   var port = 8000
 
   func validate() throws {
-    guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535, not \(port)") }
+    guard (0...65535).contains(port) else {
+      throw ValidationError("--port takes 0 to 65535, not \(port)")
+    }
   }
 
   func run() throws {
     let started = Date()
     let session = ServeSession(location: location.location)
     let first = session.firstReport
-    for diagnostic in first.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+    for diagnostic in first.diagnostics {
+      FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+    }
     let server = LiveServer(session: session)
     let bound: Int
     do {
@@ -37,7 +43,8 @@ struct Serve: ParsableCommand {
       let line: String
       switch event {
       case .reloaded: line = "rebuilt: \(report.summary)"
-      case .failed(let text): line = "\(text)\nrebuild failed: \(report.summary); serving the last good pages"
+      case .failed(let text):
+        line = "\(text)\nrebuild failed: \(report.summary); serving the last good pages"
       }
       FileHandle.standardError.write(Data("\(line)\n".utf8))
     }
@@ -60,7 +67,8 @@ struct Serve: ParsableCommand {
     FileHandle.standardOutput.write(
       Data(
         ("Serving \(first.sites.count) deployment\(first.sites.count == 1 ? "" : "s") at http://\(shown):\(bound)/"
-          + " (built in \(milliseconds) ms; rebuilt when Content/ or Templates/ change; Ctrl-C stops)\n").utf8))
+          + " (built in \(milliseconds) ms; rebuilt when Content/ or Templates/ change; Ctrl-C stops)\n")
+          .utf8))
     server.wait()
     withExtendedLifetime(signals) {}
     FileHandle.standardOutput.write(Data("Stopped.\n".utf8))

@@ -42,10 +42,12 @@ import Testing
 
   /// Content and Templates copied to a temporary runbook folder.
   static func temporaryRunbook() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-cli-\(UUID().uuidString)")
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     for folder in ["Content", "Templates"] {
-      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+      try FileManager.default.copyItem(
+        at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
     }
     return root
   }
@@ -53,12 +55,17 @@ import Testing
   @Test func buildWritesEverySiteAndTheIndex() throws {
     let root = try Self.temporaryRunbook()
     defer { try? FileManager.default.removeItem(at: root) }
-    let run = try Self.run(["build", "--root", root.path], in: FileManager.default.temporaryDirectory)
+    let run = try Self.run(
+      ["build", "--root", root.path], in: FileManager.default.temporaryDirectory)
     #expect(run.status == 0)
     #expect(run.stdout == "Output/index.html\n")
     #expect(run.stderr == "built 2 deployments, 0 failed; 0 errors, 0 warnings\n")
-    for page in ["index.html", "contoso/index.html", "fabrikam/install-mim-service-portal/post-installation-tasks.html"] {
-      #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Output/\(page)").path))
+    for page in [
+      "index.html", "contoso/index.html",
+      "fabrikam/install-mim-service-portal/post-installation-tasks.html",
+    ] {
+      #expect(
+        FileManager.default.fileExists(atPath: root.appendingPathComponent("Output/\(page)").path))
     }
   }
 
@@ -66,8 +73,10 @@ import Testing
     let root = try Self.temporaryRunbook()
     defer { try? FileManager.default.removeItem(at: root) }
     let bad = root.appendingPathComponent("Content/deployments/typo.yml")
-    let good = try String(contentsOf: root.appendingPathComponent("Content/deployments/fabrikam.yml"), encoding: .utf8)
-    try good.replacingOccurrences(of: "  mim_server:", with: "  mim_sever:").write(to: bad, atomically: true, encoding: .utf8)
+    let good = try String(
+      contentsOf: root.appendingPathComponent("Content/deployments/fabrikam.yml"), encoding: .utf8)
+    try good.replacingOccurrences(of: "  mim_server:", with: "  mim_sever:").write(
+      to: bad, atomically: true, encoding: .utf8)
     let run = try Self.run(["check", "Content/deployments/typo.yml"], in: root)
     #expect(run.status == 1)
     #expect(run.stdout == "")
@@ -90,7 +99,8 @@ import Testing
   @Test func strictCheckFailsOnWarnings() throws {
     let root = try Self.temporaryRunbook()
     defer { try? FileManager.default.removeItem(at: root) }
-    try FileManager.default.removeItem(at: root.appendingPathComponent("Content/checks/install-mim-service-portal.yml"))
+    try FileManager.default.removeItem(
+      at: root.appendingPathComponent("Content/checks/install-mim-service-portal.yml"))
     let relaxed = try Self.run(["check"], in: root)
     #expect(relaxed.status == 0)
     #expect(
@@ -102,7 +112,9 @@ import Testing
         """)
     let strict = try Self.run(["check", "--strict"], in: root)
     #expect(strict.status == 1)
-    #expect(strict.stderr.hasPrefix("Content/pages/install-mim-service-portal.md: error: the page has no validation notes\n"))
+    #expect(
+      strict.stderr.hasPrefix(
+        "Content/pages/install-mim-service-portal.md: error: the page has no validation notes\n"))
     #expect(strict.stderr.hasSuffix("checked 0 deployments, 2 failed; 1 error, 0 warnings\n"))
   }
 
@@ -117,18 +129,30 @@ import Testing
     defer { try? FileManager.default.removeItem(at: root) }
     let run = try Self.run(["init", "staging"], in: root)
     #expect(run.status == 0)
-    #expect(run.stdout == "wrote Content/deployments/staging.yml: fill in every value, then run 'runbook build Content/deployments/staging.yml'\n")
-    let text = try String(contentsOf: root.appendingPathComponent("Content/deployments/staging.yml"), encoding: .utf8)
+    #expect(
+      run.stdout
+        == "wrote Content/deployments/staging.yml: fill in every value, then run 'runbook build Content/deployments/staging.yml'\n"
+    )
+    let text = try String(
+      contentsOf: root.appendingPathComponent("Content/deployments/staging.yml"), encoding: .utf8)
     #expect(text.hasPrefix("# Deployment values for Install MIM 2016 Service and Portal.\n"))
-    #expect(text.contains("  # Computer name of the server that runs MIM Service and Portal (hostname; replaces CORPIDM, mimservername)\n  mim_server: \"\"\n"))
+    #expect(
+      text.contains(
+        "  # Computer name of the server that runs MIM Service and Portal (hostname; replaces CORPIDM, mimservername)\n  mim_server: \"\"\n"
+      ))
     let again = try Self.run(["init", "staging"], in: root)
     #expect(again.status == 1)
-    #expect(again.stderr == "Content/deployments/staging.yml: error: the file exists already\n  fix: pick another name, or edit that file\n")
+    #expect(
+      again.stderr
+        == "Content/deployments/staging.yml: error: the file exists already\n  fix: pick another name, or edit that file\n"
+    )
   }
 
   static func tool(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
   }
 
   static func output(of tool: String, _ arguments: [String]) throws -> String {
@@ -159,7 +183,10 @@ import Testing
 
     let info = try Self.output(of: try #require(Self.tool("pdfinfo")), [pdf])
     #expect(info.contains("Page size:       594.96 x 841.92 pts (A4)"))
-    let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+    let pages =
+      Int(
+        info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last
+          ?? "") ?? 0
     // Cover, contents, at least a page a stage, the values sheet and the sign-off.
     #expect(pages >= 10)
 
@@ -173,15 +200,21 @@ import Testing
     // Every stage starts a page of its own, in order.
     var lastPage = 1
     for (number, title) in [
-      "Before you begin", "Configure MIM Service and Portal for installation", "Configure MIM Password Registration Portal",
-      "Configure MIM Password Reset Portal", "Install MIM Service and Portal", "Post-installation tasks",
+      "Before you begin", "Configure MIM Service and Portal for installation",
+      "Configure MIM Password Registration Portal",
+      "Configure MIM Password Reset Portal", "Install MIM Service and Portal",
+      "Post-installation tasks",
     ].enumerated() {
       let page = sheets.firstIndex { $0.contains("STAGE \(number + 1) OF 6") } ?? -1
       #expect(page > lastPage, "stage \(number + 1) starts on page \(page + 1)")
       #expect(sheets[max(page, 0)].contains(title))
       lastPage = page
     }
-    for value in ["FABRIKAM", "IDM01", "svc-mimservice", "svc-mimma", "svc-mimsspr", "gmsa-mimsync", "identity.fabrikam.com", "pwdreg.fabrikam.com", "pwdreset.fabrikam.com", "vault://kv/mim/svc-mimservice"] {
+    for value in [
+      "FABRIKAM", "IDM01", "svc-mimservice", "svc-mimma", "svc-mimsspr", "gmsa-mimsync",
+      "identity.fabrikam.com", "pwdreg.fabrikam.com", "pwdreset.fabrikam.com",
+      "vault://kv/mim/svc-mimservice",
+    ] {
       #expect(text.contains(value), "the PDF does not show \(value)")
     }
     for sample in ["contoso", "corpidm", "mimservername", "pass@word"] {
@@ -211,7 +244,9 @@ import Testing
           fix: install it ('sudo apt-get install chromium'), or open Output/fabrikam/print.html in any browser and print it to PDF
 
         """)
-    #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Output/fabrikam/print.html").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: root.appendingPathComponent("Output/fabrikam/print.html").path))
   }
 
   @Test func pdfOfAnUnknownDeploymentListsTheKnownOnes() throws {
@@ -219,7 +254,8 @@ import Testing
     #expect(run.status == 1)
     #expect(
       run.stderr
-        == "Content/deployments/fabrikan.yml: error: no such deployment file\n  fix: the deployments are contoso, fabrikam\n")
+        == "Content/deployments/fabrikan.yml: error: no such deployment file\n  fix: the deployments are contoso, fabrikam\n"
+    )
   }
 
   @Test func serveAnswersThenStopsCleanlyOnSIGINT() throws {
@@ -251,7 +287,9 @@ import Testing
     if process.isRunning { process.terminate() }
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
-    #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasSuffix("Stopped.\n"))
+    #expect(
+      String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasSuffix(
+        "Stopped.\n"))
     // The port is closed.
     #expect(Self.httpGet(port: port, path: "/") == "")
   }
@@ -266,7 +304,9 @@ import Testing
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
     guard connected == 0 else { return "" }
     var wait = timeval(tv_sec: 2, tv_usec: 0)

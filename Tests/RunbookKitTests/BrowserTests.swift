@@ -1,11 +1,14 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// The path of an executable on PATH, or nil.
 func executable(_ name: String) -> String? {
   let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-  return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
 }
 
 /// Runs a command and returns its standard output; stderr is dropped (Chromium is noisy there).
@@ -25,7 +28,10 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
 /// The tick boxes' script, run by a real browser: ticks survive a reload, progress counts them,
 /// the overview shows them and can clear them.
 @Suite(.serialized) struct BrowserTests {
-  @Test(.enabled(if: executable("chromium") != nil, "chromium is not installed (scripts/setup --test installs it)"))
+  @Test(
+    .enabled(
+      if: executable("chromium") != nil,
+      "chromium is not installed (scripts/setup --test installs it)"))
   func ticksPersistAcrossReloadsAndCanBeCleared() throws {
     let chromium = try #require(executable("chromium"))
     let (report, output) = try SiteTests.build()
@@ -69,17 +75,20 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
       """
     let page = output.appendingPathComponent("harness.html")
     try harness.write(to: page, atomically: true, encoding: .utf8)
-    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-chromium-\(UUID().uuidString)")
+    let profile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-chromium-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: profile) }
     let result = try run(
       chromium,
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-        "--user-data-dir=\(profile.path)", "--virtual-time-budget=20000", "--dump-dom", page.absoluteString,
+        "--user-data-dir=\(profile.path)", "--virtual-time-budget=20000", "--dump-dom",
+        page.absoluteString,
       ])
     #expect(result.status == 0)
     let start = try #require(result.output.range(of: "<pre id=\"result\">"))
-    let end = try #require(result.output.range(of: "</pre>", range: start.upperBound..<result.output.endIndex))
+    let end = try #require(
+      result.output.range(of: "</pre>", range: start.upperBound..<result.output.endIndex))
     #expect(
       String(result.output[start.upperBound..<end.lowerBound]) == """
         before: false · 0 of 30 verified

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RunbookKit
 
 /// Deployment files checked against runbook.yml, every problem of a file reported together.
@@ -32,7 +33,9 @@ import Testing
 
   func errors(_ text: String) -> String {
     do {
-      _ = try Deployment(id: "fabrikam", path: "Content/deployments/fabrikam.yml", text: text, definition: definition)
+      _ = try Deployment(
+        id: "fabrikam", path: "Content/deployments/fabrikam.yml", text: text, definition: definition
+      )
       return ""
     } catch {
       return error.description
@@ -40,7 +43,8 @@ import Testing
   }
 
   @Test func goodFileLoads() throws {
-    let deployment = try Deployment(id: "fabrikam", path: "f.yml", text: file(), definition: definition)
+    let deployment = try Deployment(
+      id: "fabrikam", path: "f.yml", text: file(), definition: definition)
     #expect(deployment.name == "Fabrikam production")
     #expect(deployment.values.count == 11)
     #expect(deployment.values["mim_server"] == "IDM01")
@@ -59,8 +63,12 @@ import Testing
     let text = file()
       .replacingOccurrences(of: "domain: FABRIKAM", with: "domain: FABRIKAM.COM")
       .replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: idm01.fabrikam.com")
-      .replacingOccurrences(of: "portal_host: identity.fabrikam.com", with: "portal_host: identity..fabrikam.com")
-      .replacingOccurrences(of: "mim_ma_account: svc-mimma", with: "mim_ma_account: FABRIKAM\\svc-mimma")
+      .replacingOccurrences(
+        of: "portal_host: identity.fabrikam.com", with: "portal_host: identity..fabrikam.com"
+      )
+      .replacingOccurrences(
+        of: "mim_ma_account: svc-mimma", with: "mim_ma_account: FABRIKAM\\svc-mimma"
+      )
       .replacingOccurrences(of: "\"vault://kv/mim/svc-mimservice\"", with: "Pass@word1")
     #expect(
       errors(text)
@@ -98,13 +106,19 @@ import Testing
   }
 
   @Test(arguments: [
-    ("netbios", "CORP", true), ("netbios", "A-VERY-LONG-NAME1", false), ("hostname", "IDM-01", true),
+    ("netbios", "CORP", true), ("netbios", "A-VERY-LONG-NAME1", false),
+    ("hostname", "IDM-01", true),
     ("hostname", "-idm", false), ("fqdn", "mim.fabrikam.com", true), ("fqdn", "fabrikam", false),
-    ("url", "https://mim.fabrikam.com/identitymanagement", true), ("url", "mim.fabrikam.com", false),
-    ("account", "MIMSync$", true), ("account", "svc mim", false), ("account", "averyveryverylongaccount1", false),
-    ("email", "mim@fabrikam.com", true), ("email", "mim.fabrikam.com", false), ("port", "5725", true),
-    ("port", "70000", false), ("secret", "vault://kv/mim/svc", true), ("secret", "KeePass: MIM/Service", true),
-    ("secret", "Pass@word1", false), ("secret", "hunter2", false), ("text", "anything at all", true),
+    ("url", "https://mim.fabrikam.com/identitymanagement", true),
+    ("url", "mim.fabrikam.com", false),
+    ("account", "MIMSync$", true), ("account", "svc mim", false),
+    ("account", "averyveryverylongaccount1", false),
+    ("email", "mim@fabrikam.com", true), ("email", "mim.fabrikam.com", false),
+    ("port", "5725", true),
+    ("port", "70000", false), ("secret", "vault://kv/mim/svc", true),
+    ("secret", "KeePass: MIM/Service", true),
+    ("secret", "Pass@word1", false), ("secret", "hunter2", false),
+    ("text", "anything at all", true),
   ])
   func kinds(kind: String, value: String, valid: Bool) throws {
     let kind = try #require(ValueKind(rawValue: kind))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RunbookKit
 
 /// DocFX's additions to markdown, in the spellings the real docs use.
@@ -10,7 +11,9 @@ import Testing
   @Test(arguments: ["NOTE", "TIP", "IMPORTANT", "CAUTION", "WARNING"])
   func everyAlertKind(kind: String) throws {
     let title = kind.prefix(1) + kind.dropFirst().lowercased()
-    #expect(try stepsHTML("> [!\(kind)]\n> Back up the database.") == alert(String(title), "<p>Back up the database.</p>\n"))
+    #expect(
+      try stepsHTML("> [!\(kind)]\n> Back up the database.")
+        == alert(String(title), "<p>Back up the database.</p>\n"))
   }
 
   @Test(arguments: ["> [!NOTE]", ">[!NOTE]", "> [!Note]", ">[!note]  ", "> [!NOTE] "])
@@ -29,11 +32,13 @@ import Testing
     #expect(
       try stepsHTML(markdown)
         == "<p>Run the installer.</p>\n"
-        + alert("Note", "<p>MIM 2016 SP2 and later: check <strong>Use different user</strong>.</p>\n"))
+        + alert(
+          "Note", "<p>MIM 2016 SP2 and later: check <strong>Use different user</strong>.</p>\n"))
   }
 
   @Test func plainBlockQuoteStaysOne() throws {
-    #expect(try stepsHTML("> Just a quote.") == "<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n")
+    #expect(
+      try stepsHTML("> Just a quote.") == "<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n")
   }
 
   @Test func stepByStepBlockBecomesNavigation() throws {
@@ -54,8 +59,12 @@ import Testing
     let outline = PageRenderer(page: page, matcher: SampleMatcher(samples: [])).outline()
     #expect(
       outline.navigation == [
-        NavigationLink(direction: .previous, title: "MIM Synchronization Service", target: "install-mim-sync.md", line: 4),
-        NavigationLink(direction: .next, title: "Synchronize databases", target: "install-mim-sync-ad-service.md", line: 5),
+        NavigationLink(
+          direction: .previous, title: "MIM Synchronization Service", target: "install-mim-sync.md",
+          line: 4),
+        NavigationLink(
+          direction: .next, title: "Synchronize databases",
+          target: "install-mim-sync-ad-service.md", line: 5),
       ])
     #expect(try stepsHTML(markdown) == "<p>Text.</p>\n")
   }
@@ -72,7 +81,10 @@ import Testing
     let page = try PageSource(name: "p", path: "p.md", directory: fixtures, text: markdown)
     let outline = PageRenderer(page: page, matcher: SampleMatcher(samples: [])).outline()
     #expect(outline.navigation.map(\.direction) == [.previous, .next])
-    #expect(outline.navigation.map(\.target) == ["prepare-server-sharepoint.md", "install-mim-service-portal.md"])
+    #expect(
+      outline.navigation.map(\.target) == [
+        "prepare-server-sharepoint.md", "install-mim-service-portal.md",
+      ])
     #expect(try stepsHTML(markdown) == "<p>Text.</p>\n")
   }
 
@@ -134,12 +146,16 @@ import Testing
   @Test func otherHTMLIsShownEscapedNeverPassedThrough() throws {
     #expect(
       try stepsHTML("Click <script>alert(1)</script> <b onclick=\"x\">here</b> <strong>open")
-        == "<p>Click &lt;script&gt;alert(1)&lt;/script&gt; &lt;b onclick=&quot;x&quot;&gt;here&lt;/b&gt; &lt;strong&gt;open</p>\n")
-    #expect(try stepsHTML("<div class=\"x\">\nblock\n</div>") == "<p>&lt;div class=&quot;x&quot;&gt;\nblock\n&lt;/div&gt;</p>\n")
+        == "<p>Click &lt;script&gt;alert(1)&lt;/script&gt; &lt;b onclick=&quot;x&quot;&gt;here&lt;/b&gt; &lt;strong&gt;open</p>\n"
+    )
+    #expect(
+      try stepsHTML("<div class=\"x\">\nblock\n</div>")
+        == "<p>&lt;div class=&quot;x&quot;&gt;\nblock\n&lt;/div&gt;</p>\n")
     #expect(try stepsHTML("<!-- a comment -->\n\nText <!-- inline -->") == "<p>Text </p>\n")
   }
 
   @Test func deeperHeadingsGetAnchors() throws {
-    #expect(try stepsHTML("### Set up SQL: 2016") == "<h3 id=\"set-up-sql-2016\">Set up SQL: 2016</h3>\n")
+    #expect(
+      try stepsHTML("### Set up SQL: 2016") == "<h3 id=\"set-up-sql-2016\">Set up SQL: 2016</h3>\n")
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// Every broken input a new user might write, each in `Tests/Fixtures/invalid/<case>/`, with the
@@ -8,7 +9,9 @@ import Testing
 /// A case holds only what differs from the project: its `Content/` is laid over a copy of the
 /// project's Content and Templates, whose own deployments are removed first.
 @Suite struct InvalidInputTests {
-  static let cases = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent("invalid").path))?.sorted() ?? []
+  static let cases =
+    (try? FileManager.default.contentsOfDirectory(
+      atPath: fixtures.appendingPathComponent("invalid").path))?.sorted() ?? []
 
   @Test func everyCaseIsThere() {
     #expect(
@@ -26,17 +29,24 @@ import Testing
     let deployments = root.appendingPathComponent("Content/deployments")
     try FileManager.default.removeItem(at: deployments)
     try FileManager.default.createDirectory(at: deployments, withIntermediateDirectories: true)
-    try Self.overlay(folder.appendingPathComponent("Content"), onto: root.appendingPathComponent("Content"))
+    try Self.overlay(
+      folder.appendingPathComponent("Content"), onto: root.appendingPathComponent("Content"))
 
     let report = SiteBuilder(
-      options: BuildOptions(location: RunbookLocation(root: root), output: nil, buildDate: "2026-01-01")
+      options: BuildOptions(
+        location: RunbookLocation(root: root), output: nil, buildDate: "2026-01-01")
     ).build()
-    let printed = (report.diagnostics.map(\.description) + [report.summary.replacingOccurrences(of: "built", with: "checked")])
+    let printed =
+      (report.diagnostics.map(\.description) + [
+        report.summary.replacingOccurrences(of: "built", with: "checked")
+      ])
       .joined(separator: "\n") + "\n"
     let expected = folder.appendingPathComponent("expected-error.txt")
     if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {
       try printed.write(to: expected, atomically: true, encoding: .utf8)
-      Issue.record("RECORD_GOLDENS=1: rewrote \(name)/expected-error.txt; review it, then run the tests without it")
+      Issue.record(
+        "RECORD_GOLDENS=1: rewrote \(name)/expected-error.txt; review it, then run the tests without it"
+      )
       return
     }
     #expect(!report.succeeded)
@@ -47,7 +57,8 @@ import Testing
   static func overlay(_ source: URL, onto target: URL) throws {
     for path in SiteTests.files(in: source) {
       let destination = target.appendingPathComponent(path)
-      try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
       try? FileManager.default.removeItem(at: destination)
       try FileManager.default.copyItem(at: source.appendingPathComponent(path), to: destination)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// How the seed page splits into stages and steps, and where links go.
@@ -38,14 +39,19 @@ import Testing
     let stage = try #require(page.stages.first)
     #expect(stage.introHTML == "<p>Intro.</p>\n")
     #expect(stage.steps.map(\.number) == [1, 2, 3])
-    #expect(stage.steps.map(\.html) == ["<p>One</p>\n", "<p>Two</p>\n<p>Between.</p>\n", "<p>Three</p>\n"])
+    #expect(
+      stage.steps.map(\.html) == [
+        "<p>One</p>\n", "<p>Two</p>\n<p>Between.</p>\n", "<p>Three</p>\n",
+      ])
     #expect(stage.outroHTML == "<p>After.</p>\n")
   }
 
   @Test func stageWithoutAListIsOneStep() throws {
     let page = try render("## Install\n\nClick **Install**.\n\n- a bullet")
     #expect(page.stages.map(\.steps.count) == [1])
-    #expect(page.stages[0].steps[0].html == "<p>Click <strong>Install</strong>.</p>\n<ul>\n<li>a bullet</li>\n</ul>\n")
+    #expect(
+      page.stages[0].steps[0].html
+        == "<p>Click <strong>Install</strong>.</p>\n<ul>\n<li>a bullet</li>\n</ul>\n")
   }
 
   @Test func linksBetweenStagesAndToUpstream() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RunbookKit
 
 /// GFM pipe tables, in the shapes the "deploy MIM" series uses.
@@ -62,12 +63,16 @@ import Testing
 
   @Test func paragraphsThatAreNotTablesStayParagraphs() throws {
     #expect(try stepsHTML("a | b\nnot a delimiter") == "<p>a | b\nnot a delimiter</p>\n")
-    #expect(try stepsHTML("Get-SPTimerJob x | disable-SPTimerJob") == "<p>Get-SPTimerJob x | disable-SPTimerJob</p>\n")
+    #expect(
+      try stepsHTML("Get-SPTimerJob x | disable-SPTimerJob")
+        == "<p>Get-SPTimerJob x | disable-SPTimerJob</p>\n")
   }
 
   @Test func leftoverInACellNamesItsRow() throws {
     let page = try render("## Stage\n\n| A | B |\n|-|-|\n| x | y |\n| MIMSyncAdmins | z |")
-    #expect(page.diagnostics.map(\.description).first?.hasPrefix("snippet.md:6: error: sample name 'MIMSync' is left in 'MIMSyncAdmins'") == true)
+    #expect(
+      page.diagnostics.map(\.description).first?.hasPrefix(
+        "snippet.md:6: error: sample name 'MIMSync' is left in 'MIMSyncAdmins'") == true)
   }
 
   @Test func delimiterRows() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// No value can change a page's structure, and no sample password or sample name gets out.
@@ -19,8 +20,10 @@ import Testing
 
   /// Markdown and HTML metacharacters, entities, quotes, Unicode and sample names themselves.
   static let pieces = [
-    "*", "**", "_", "__", "`", "```", "[", "]", "(", ")", "<", ">", "&", "&amp;", "&#60;", "\"", "'", "\\", "|",
-    "#", "!", "[!NOTE]", "<script>", "</span>", "<b>", "-->", "$", "@", "é", "漢字", "🙂", " ", "x", "IDM",
+    "*", "**", "_", "__", "`", "```", "[", "]", "(", ")", "<", ">", "&", "&amp;", "&#60;", "\"",
+    "'", "\\", "|",
+    "#", "!", "[!NOTE]", "<script>", "</span>", "<b>", "-->", "$", "@", "é", "漢字", "🙂", " ", "x",
+    "IDM",
     "contoso", "Pass@word1", "{{x}}", "{{{y}}}",
   ]
 
@@ -53,7 +56,8 @@ import Testing
           word.append(character)
         }
       }
-      result.append(String(name) + (attributes.isEmpty ? "" : " " + attributes.joined(separator: " ")))
+      result.append(
+        String(name) + (attributes.isEmpty ? "" : " " + attributes.joined(separator: " ")))
       rest = rest[rest.index(after: close)...]
     }
     return result
@@ -61,12 +65,14 @@ import Testing
 
   func renderer() throws -> SiteRenderer {
     let runbook = try Runbook(loading: RunbookLocation(root: repositoryRoot))
-    let templates = try Templates(folder: repositoryRoot.appendingPathComponent("Templates"), display: { $0.path })
+    let templates = try Templates(
+      folder: repositoryRoot.appendingPathComponent("Templates"), display: { $0.path })
     return SiteRenderer(runbook: runbook, templates: templates, buildDate: "2026-01-01")
   }
 
   func site(values: [String: String], name: String) throws -> DeploymentSite {
-    try renderer().render(Deployment(id: "random", name: name, values: values, path: "random.yml", fileHash: "0"))
+    try renderer().render(
+      Deployment(id: "random", name: name, values: values, path: "random.yml", fileHash: "0"))
   }
 
   // The batch renders the runbook once with placeholders and fills in each deployment's values:
@@ -77,15 +83,21 @@ import Testing
     var generator = Generator(state: 7)
     for round in 0..<15 {
       var values: [String: String] = [:]
-      for key in fabrikamValues.keys { values[key] = round == 0 ? fabrikamValues[key] : Self.randomValue(&generator) }
-      let deployment = Deployment(id: "d\(round)", name: Self.randomValue(&generator), values: values, path: "d.yml", fileHash: "abc")
+      for key in fabrikamValues.keys {
+        values[key] = round == 0 ? fabrikamValues[key] : Self.randomValue(&generator)
+      }
+      let deployment = Deployment(
+        id: "d\(round)", name: Self.randomValue(&generator), values: values, path: "d.yml",
+        fileHash: "abc")
       let direct = renderer.renderDirect(deployment).files
       let filled = compiled.fill(deployment).files
       #expect(direct.map(\.path) == filled.map(\.path))
       for (a, b) in zip(direct, filled) {
         // cmark leaves ' unescaped in text; the fill escapes it: the same to a browser.
-        let expected = String(decoding: a.data, as: UTF8.self).replacingOccurrences(of: "&#39;", with: "'")
-        let actual = String(decoding: b.data, as: UTF8.self).replacingOccurrences(of: "&#39;", with: "'")
+        let expected = String(decoding: a.data, as: UTF8.self).replacingOccurrences(
+          of: "&#39;", with: "'")
+        let actual = String(decoding: b.data, as: UTF8.self).replacingOccurrences(
+          of: "&#39;", with: "'")
         #expect(expected == actual, "round \(round): \(a.path) differs")
       }
     }
@@ -93,7 +105,9 @@ import Testing
 
   @Test func valuesHoldingMetacharactersNeverChangeThePagesStructure() throws {
     let plain = try site(values: fabrikamValues, name: "Plain")
-    let plainSkeletons = plain.files.filter { $0.path.hasSuffix(".html") }.map { Self.skeleton(String(decoding: $0.data, as: UTF8.self)) }
+    let plainSkeletons = plain.files.filter { $0.path.hasSuffix(".html") }.map {
+      Self.skeleton(String(decoding: $0.data, as: UTF8.self))
+    }
     var generator = Generator(state: 2026)
     for round in 0..<40 {
       var values: [String: String] = [:]
@@ -103,10 +117,14 @@ import Testing
       let pages = random.files.filter { $0.path.hasSuffix(".html") }
       for (page, expected) in zip(pages, plainSkeletons) {
         let html = String(decoding: page.data, as: UTF8.self)
-        #expect(Self.skeleton(html) == expected, "round \(round): \(page.path) changed structure with values \(values) and name \(name)")
+        #expect(
+          Self.skeleton(html) == expected,
+          "round \(round): \(page.path) changed structure with values \(values) and name \(name)")
         // Each value shows literally: escaped once, never interpreted.
         if page.path.hasSuffix("post-installation-tasks.html") {
-          #expect(html.contains(">" + values["portal_host", default: ""].htmlEscaped + "</span>"), "round \(round)")
+          #expect(
+            html.contains(">" + values["portal_host", default: ""].htmlEscaped + "</span>"),
+            "round \(round)")
         }
       }
     }
@@ -117,7 +135,11 @@ import Testing
     let definition = try projectDefinition()
     let gate = OutputGate(matcher: SampleMatcher(values: definition.values), definition: definition)
     let files = [
-      SiteFile(path: "index.html", text: "<html><head><title>contoso</title></head><body><header class=\"site-header\">Runbook</header><p>Log on to CORPIDM with <code>Pass@word1</code></p><span class=\"value\" data-key=\"domain\">contoso</span><script>var contoso;</script></body></html>"),
+      SiteFile(
+        path: "index.html",
+        text:
+          "<html><head><title>contoso</title></head><body><header class=\"site-header\">Runbook</header><p>Log on to CORPIDM with <code>Pass@word1</code></p><span class=\"value\" data-key=\"domain\">contoso</span><script>var contoso;</script></body></html>"
+      ),
       SiteFile(path: "assets/x.css", text: "/* contoso */"),
     ]
     #expect(
@@ -129,7 +151,9 @@ import Testing
   }
 
   @Test func valuesInURLsAreEscapedAsCmarkEscapesURLs() {
-    #expect(String(decoding: CompiledFile.hrefEscaped("mim.fabrikam.com/a b&c'd\"é"), as: UTF8.self) == "mim.fabrikam.com/a%20b&amp;c&#x27;d%22%C3%A9")
+    #expect(
+      String(decoding: CompiledFile.hrefEscaped("mim.fabrikam.com/a b&c'd\"é"), as: UTF8.self)
+        == "mim.fabrikam.com/a%20b&amp;c&#x27;d%22%C3%A9")
   }
 
   @Test func aValueHoldingTheSamplePasswordFailsItsDeployment() throws {

@@ -1,28 +1,35 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// The whole "deploy MIM" series, read unmodified from `../shared/corpus/mim-deploy`.
 @Suite(.serialized) struct SeriesTests {
-  static let corpus = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/mim-deploy")
-  static let corpusExists = FileManager.default.fileExists(atPath: corpus.appendingPathComponent("SOURCE.txt").path)
-  static let location = RunbookLocation(root: repositoryRoot, definition: "Content/mim-deploy.yml", source: corpus.path)
+  static let corpus = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
+    "shared/corpus/mim-deploy")
+  static let corpusExists = FileManager.default.fileExists(
+    atPath: corpus.appendingPathComponent("SOURCE.txt").path)
+  static let location = RunbookLocation(
+    root: repositoryRoot, definition: "Content/mim-deploy.yml", source: corpus.path)
 
-  @Test(.enabled(if: corpusExists, "../shared/corpus/mim-deploy is absent: the series cannot be read"))
+  @Test(
+    .enabled(if: corpusExists, "../shared/corpus/mim-deploy is absent: the series cannot be read"))
   func pagesFollowTheirStepByStepLinks() throws {
     let runbook = try Runbook(loading: Self.location)
     #expect(
       runbook.pages.map(\.name) == [
-        "preparing-domain", "prepare-server-ws2016", "prepare-server-sql2016", "prepare-server-sharepoint",
+        "preparing-domain", "prepare-server-ws2016", "prepare-server-sql2016",
+        "prepare-server-sharepoint",
         "install-mim-sync", "install-mim-service-portal", "install-mim-sync-ad-service",
       ])
     #expect(runbook.outlines.map(\.stages.count) == [1, 4, 1, 3, 2, 6, 5])
     #expect(runbook.outlines.flatMap(\.stages).flatMap(\.steps).count == 151)
     // The previous link of install-mim-sync.md is nested in `> >`; the direction comes from «.
     let sync = try #require(runbook.outlines.first { $0.name == "install-mim-sync" })
-    #expect(sync.navigation.map { "\($0.direction.rawValue) \($0.target)" } == [
-      "previous prepare-server-sharepoint.md", "next install-mim-service-portal.md",
-    ])
+    #expect(
+      sync.navigation.map { "\($0.direction.rawValue) \($0.target)" } == [
+        "previous prepare-server-sharepoint.md", "next install-mim-service-portal.md",
+      ])
     // Single-link blocks at the ends.
     #expect(runbook.outlines.first?.navigation.map(\.direction) == [.next])
     #expect(runbook.outlines.last?.navigation.map(\.direction) == [.previous])
@@ -34,11 +41,15 @@ import Testing
       ])
   }
 
-  @Test(.enabled(if: corpusExists, "../shared/corpus/mim-deploy is absent: the series cannot be read"))
+  @Test(
+    .enabled(if: corpusExists, "../shared/corpus/mim-deploy is absent: the series cannot be read"))
   func seriesBuildsIntoOneChainWithTablesLinksAndNoSampleLeft() throws {
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-series-\(UUID().uuidString)")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-series-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: output) }
-    let report = SiteBuilder(options: BuildOptions(location: Self.location, output: output, buildDate: "2026-01-01")).build()
+    let report = SiteBuilder(
+      options: BuildOptions(location: Self.location, output: output, buildDate: "2026-01-01")
+    ).build()
     #expect(report.built == ["fabrikam-mim"])
     #expect(report.diagnostics.errors.isEmpty, "\(report.diagnostics.errors)")
     let site = output.appendingPathComponent("fabrikam-mim")
@@ -50,7 +61,9 @@ import Testing
       chain.append(page)
       let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
       let folder = String(page.split(separator: "/")[0])
-      func resolve(_ href: String) -> String { href.hasPrefix("../") ? String(href.dropFirst(3)) : "\(folder)/\(href)" }
+      func resolve(_ href: String) -> String {
+        href.hasPrefix("../") ? String(href.dropFirst(3)) : "\(folder)/\(href)"
+      }
       if let previous = SiteTests.link(rel: "prev", in: html) {
         #expect(resolve(previous) == chain.dropLast().last)
       }
@@ -61,8 +74,10 @@ import Testing
 
     let pages = SiteTests.files(in: site).filter { $0.hasSuffix(".html") }
     let samples = [
-      "contoso", "corpdc", "corpservice", "corpsync", "corpsql", "corpidm", "mimservername", "miminstall", "mimma",
-      "mimservice", "mimsspr", "backupadmin", "mimpool", "pass@word", "replace with your own strong password",
+      "contoso", "corpdc", "corpservice", "corpsync", "corpsql", "corpidm", "mimservername",
+      "miminstall", "mimma",
+      "mimservice", "mimsspr", "backupadmin", "mimpool", "pass@word",
+      "replace with your own strong password",
       "\\sharepoint", "\\sqlserver", "mimsyncadmins", "mimsyncpassword",
     ]
     var verifyBlocks = 0
@@ -71,27 +86,54 @@ import Testing
       #expect(!html.contains(".md\""), "\(page) links to a markdown file")
       #expect(!html.contains(".md#"), "\(page) links to a markdown file")
       let visible = SiteTests.visibleText(
-        html.replacingOccurrences(of: "<span class=\"value[^\"]*\"[^>]*>[^<]*</span>", with: " ", options: .regularExpression)
+        html.replacingOccurrences(
+          of: "<span class=\"value[^\"]*\"[^>]*>[^<]*</span>", with: " ",
+          options: .regularExpression)
       ).lowercased()
       for sample in samples {
         #expect(!visible.contains(sample), "\(page) shows the sample \(sample)")
       }
-      if page != "print.html" { verifyBlocks += html.components(separatedBy: "<div class=\"verify\">").count - 1 }
+      if page != "print.html" {
+        verifyBlocks += html.components(separatedBy: "<div class=\"verify\">").count - 1
+      }
     }
     #expect(verifyBlocks == 151)
 
     // Tables: real tables with substitution in their cells; links upstream.
-    let rule = try String(contentsOf: site.appendingPathComponent("install-mim-sync-ad-service/configure-the-mim-service.html"), encoding: .utf8)
-    #expect(rule.contains("<td>Rule 8</td><td>&quot;<span class=\"value\" data-key=\"domain\" title=\"domain\">FABRIKAM</span>&quot;</td><td>domain</td>"))
-    let agent = try String(contentsOf: site.appendingPathComponent("install-mim-sync-ad-service/create-the-mim-management-agent.html"), encoding: .utf8)
+    let rule = try String(
+      contentsOf: site.appendingPathComponent(
+        "install-mim-sync-ad-service/configure-the-mim-service.html"), encoding: .utf8)
+    #expect(
+      rule.contains(
+        "<td>Rule 8</td><td>&quot;<span class=\"value\" data-key=\"domain\" title=\"domain\">FABRIKAM</span>&quot;</td><td>domain</td>"
+      ))
+    let agent = try String(
+      contentsOf: site.appendingPathComponent(
+        "install-mim-sync-ad-service/create-the-mim-management-agent.html"), encoding: .utf8)
     #expect(agent.components(separatedBy: "<div class=\"table-scroll\"><table>").count == 3)
-    let sql = try String(contentsOf: site.appendingPathComponent("prepare-server-sql2016/install-sql-server-2016-standardenterprise-edition.html"), encoding: .utf8)
-    #expect(sql.contains("href=\"https://learn.microsoft.com/sql/ssms/download-sql-server-management-studio-ssms?view=sql-server-2017\""))
-    let sync = try String(contentsOf: site.appendingPathComponent("install-mim-sync/install-mim-2016-mim-synchronization-service.html"), encoding: .utf8)
-    #expect(sync.contains("href=\"https://learn.microsoft.com/en-us/microsoft-identity-manager/microsoft-identity-manager-licensing\""))
+    let sql = try String(
+      contentsOf: site.appendingPathComponent(
+        "prepare-server-sql2016/install-sql-server-2016-standardenterprise-edition.html"),
+      encoding: .utf8)
+    #expect(
+      sql.contains(
+        "href=\"https://learn.microsoft.com/sql/ssms/download-sql-server-management-studio-ssms?view=sql-server-2017\""
+      ))
+    let sync = try String(
+      contentsOf: site.appendingPathComponent(
+        "install-mim-sync/install-mim-2016-mim-synchronization-service.html"), encoding: .utf8)
+    #expect(
+      sync.contains(
+        "href=\"https://learn.microsoft.com/en-us/microsoft-identity-manager/microsoft-identity-manager-licensing\""
+      ))
     // SharePoint the account is substituted; SharePoint the product is not.
-    let domain = try String(contentsOf: site.appendingPathComponent("preparing-domain/create-user-accounts-and-groups.html"), encoding: .utf8)
-    #expect(domain.contains("–SamAccountName <span class=\"value\" data-key=\"sharepoint_account\" title=\"sharepoint_account\">svc-spfarm</span>"))
+    let domain = try String(
+      contentsOf: site.appendingPathComponent(
+        "preparing-domain/create-user-accounts-and-groups.html"), encoding: .utf8)
+    #expect(
+      domain.contains(
+        "–SamAccountName <span class=\"value\" data-key=\"sharepoint_account\" title=\"sharepoint_account\">svc-spfarm</span>"
+      ))
     #expect(domain.contains("as well as SharePoint and SQL."))
   }
 }

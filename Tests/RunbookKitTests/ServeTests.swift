@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// What `runbook serve` answers, request by request, without a network.
@@ -8,7 +9,8 @@ import Testing
     files: [
       "index.html": Data("<html><body><p>all</p></body></html>".utf8),
       "fabrikam/index.html": Data("<html><body><p>overview</p></body></html>".utf8),
-      "fabrikam/install-mim-service-portal/before-you-begin.html": Data("<html><body>stage</body></html>".utf8),
+      "fabrikam/install-mim-service-portal/before-you-begin.html": Data(
+        "<html><body>stage</body></html>".utf8),
       "fabrikam/assets/runbook.css": Data("body{}".utf8),
       "fabrikam/assets/runbook.js": Data("x()".utf8),
       "fabrikam/media/shot.png": Data([0x89, 0x50]),
@@ -17,8 +19,9 @@ import Testing
     ])
 
   @Test func routesToIndexPagesAndRedirectsFoldersWithoutSlash() {
-    #expect(String(decoding: server.respond(method: "GET", target: "/").body, as: UTF8.self)
-      == "<html><body><p>all</p><script src=\"/_runbook/live.js\"></script>\n</body></html>")
+    #expect(
+      String(decoding: server.respond(method: "GET", target: "/").body, as: UTF8.self)
+        == "<html><body><p>all</p><script src=\"/_runbook/live.js\"></script>\n</body></html>")
     #expect(server.respond(method: "GET", target: "/fabrikam/").status == 200)
     #expect(server.respond(method: "GET", target: "/fabrikam/?tab=1").status == 200)
     let redirect = server.respond(method: "GET", target: "/fabrikam")
@@ -46,7 +49,9 @@ import Testing
     let response = server.respond(method: "GET", target: "/fabrikam/nope.html")
     #expect(response.status == 404)
     #expect(response.headers["Content-Type"] == "text/html; charset=utf-8")
-    #expect(String(decoding: response.body, as: UTF8.self).contains("<code>/fabrikam/nope.html</code> is not a page"))
+    #expect(
+      String(decoding: response.body, as: UTF8.self).contains(
+        "<code>/fabrikam/nope.html</code> is not a page"))
   }
 
   @Test func headHasTheHeadersAndNoBody() {
@@ -62,32 +67,50 @@ import Testing
   @Test func etagsAnswerNotModified() throws {
     let first = server.respond(method: "GET", target: "/fabrikam/assets/runbook.css")
     let etag = try #require(first.headers["ETag"])
-    let again = server.respond(method: "GET", target: "/fabrikam/assets/runbook.css", ifNoneMatch: etag)
+    let again = server.respond(
+      method: "GET", target: "/fabrikam/assets/runbook.css", ifNoneMatch: etag)
     #expect(again.status == 304)
     #expect(again.body.isEmpty)
     #expect(again.headers["ETag"] == etag)
-    #expect(server.respond(method: "GET", target: "/fabrikam/assets/runbook.css", ifNoneMatch: "\"other\"").status == 200)
-    #expect(server.respond(method: "GET", target: "/fabrikam/assets/runbook.css", ifNoneMatch: "\"x\", \(etag)").status == 304)
+    #expect(
+      server.respond(
+        method: "GET", target: "/fabrikam/assets/runbook.css", ifNoneMatch: "\"other\""
+      ).status == 200)
+    #expect(
+      server.respond(
+        method: "GET", target: "/fabrikam/assets/runbook.css", ifNoneMatch: "\"x\", \(etag)"
+      ).status == 304)
   }
 
   @Test(arguments: [
-    "/../etc/passwd", "/fabrikam/../../etc/passwd", "/%2e%2e/etc/passwd", "/%2E%2E/%2e%2e/etc/passwd",
-    "/fabrikam/%2e%2e/%2e%2e/etc/passwd", "/fabrikam/..%2f..%2fetc%2fpasswd", "/fabrikam%2findex.html",
-    "/fabrikam\\..\\..\\etc\\passwd", "/fabrikam/%5c..%5cetc", "/./fabrikam/index.html", "/fabrikam/%00.html",
+    "/../etc/passwd", "/fabrikam/../../etc/passwd", "/%2e%2e/etc/passwd",
+    "/%2E%2E/%2e%2e/etc/passwd",
+    "/fabrikam/%2e%2e/%2e%2e/etc/passwd", "/fabrikam/..%2f..%2fetc%2fpasswd",
+    "/fabrikam%2findex.html",
+    "/fabrikam\\..\\..\\etc\\passwd", "/fabrikam/%5c..%5cetc", "/./fabrikam/index.html",
+    "/fabrikam/%00.html",
     "/%zz", "fabrikam/index.html", "/..", "/fabrikam/.%2e/index.html",
   ])
   func pathsThatLeaveTheSiteAreRefused(target: String) {
     let response = server.respond(method: "GET", target: target)
     #expect(response.status == 400, "\(target) got \(response.status)")
-    #expect(String(decoding: response.body, as: UTF8.self) == "That path leaves the site, or cannot be read.\n")
+    #expect(
+      String(decoding: response.body, as: UTF8.self)
+        == "That path leaves the site, or cannot be read.\n")
   }
 
   @Test func errorsOfTheLastRebuildAreServedForTheOverlay() {
     let failing = SiteServer(
       files: ["index.html": Data("<html><body></body></html>".utf8)],
-      errors: [.error(at: SourceLocation(path: "Content/deployments/x.yml", line: 3, column: 5), "bad", fix: "fix it")])
+      errors: [
+        .error(
+          at: SourceLocation(path: "Content/deployments/x.yml", line: 3, column: 5), "bad",
+          fix: "fix it")
+      ])
     let response = failing.respond(method: "GET", target: "/_runbook/errors")
-    #expect(String(decoding: response.body, as: UTF8.self) == "Content/deployments/x.yml:3:5: error: bad\n  fix: fix it")
+    #expect(
+      String(decoding: response.body, as: UTF8.self)
+        == "Content/deployments/x.yml:3:5: error: bad\n  fix: fix it")
     #expect(response.headers["Cache-Control"] == "no-store")
   }
 
@@ -102,15 +125,23 @@ import Testing
 
     let file = root.appendingPathComponent("Content/deployments/fabrikam.yml")
     let text = try String(contentsOf: file, encoding: .utf8)
-    try text.replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: IDM 01").write(to: file, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: IDM 01").write(
+      to: file, atomically: true, encoding: .utf8)
     let failed = session.rebuild()
-    #expect(failed.event == .failed("Content/deployments/fabrikam.yml:6:15: error: 'IDM 01' (mim_server) is not a host name: ' ' is not allowed (letters, digits and '-' only)\n  fix: a host name is one DNS label: letters, digits and '-' (for example IDM01)"))
+    #expect(
+      failed.event
+        == .failed(
+          "Content/deployments/fabrikam.yml:6:15: error: 'IDM 01' (mim_server) is not a host name: ' ' is not allowed (letters, digits and '-' only)\n  fix: a host name is one DNS label: letters, digits and '-' (for example IDM01)"
+        ))
     #expect(session.server.respond(method: "GET", target: page).body == good)
     #expect(session.server.respond(method: "GET", target: "/contoso/").status == 200)
 
-    try text.replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: IDM02").write(to: file, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: IDM02").write(
+      to: file, atomically: true, encoding: .utf8)
     #expect(session.rebuild().event == .reloaded)
     #expect(session.server.errors.isEmpty)
-    #expect(String(decoding: session.server.respond(method: "GET", target: page).body, as: UTF8.self).contains(">IDM02</span>"))
+    #expect(
+      String(decoding: session.server.respond(method: "GET", target: page).body, as: UTF8.self)
+        .contains(">IDM02</span>"))
   }
 }

@@ -1,14 +1,21 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// Whole sites: golden pages, the prev/next chain, and what no page may hold.
 @Suite(.serialized) struct SiteTests {
   /// Builds a runbook folder into a fresh temporary output folder.
-  static func build(root: URL = repositoryRoot, deployments: [String] = [], output: URL? = nil) throws -> (report: BuildReport, output: URL) {
-    let output = output ?? FileManager.default.temporaryDirectory.appendingPathComponent("runbook-test-\(UUID().uuidString)")
+  static func build(root: URL = repositoryRoot, deployments: [String] = [], output: URL? = nil)
+    throws -> (report: BuildReport, output: URL)
+  {
+    let output =
+      output
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+        "runbook-test-\(UUID().uuidString)")
     let options = BuildOptions(
-      location: RunbookLocation(root: root), deploymentFiles: deployments, output: output, buildDate: "2026-01-01")
+      location: RunbookLocation(root: root), deploymentFiles: deployments, output: output,
+      buildDate: "2026-01-01")
     return (SiteBuilder(options: options).build(), output)
   }
 
@@ -17,7 +24,8 @@ import Testing
     let all = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
     return all.filter { path in
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+      FileManager.default.fileExists(
+        atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
       return !isDirectory.boolValue
     }.sorted()
   }
@@ -34,22 +42,29 @@ import Testing
       try? FileManager.default.removeItem(at: golden)
       for page in pages {
         let target = golden.appendingPathComponent(page)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+          at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: output.appendingPathComponent(page), to: target)
       }
-      Issue.record("RECORD_GOLDENS=1: goldens rewritten in Tests/Fixtures/golden; review the diff, then run the tests without it")
+      Issue.record(
+        "RECORD_GOLDENS=1: goldens rewritten in Tests/Fixtures/golden; review the diff, then run the tests without it"
+      )
       return
     }
     #expect(pages == Self.files(in: golden))
     for page in pages {
       let built = try String(contentsOf: output.appendingPathComponent(page), encoding: .utf8)
       let expected = try String(contentsOf: golden.appendingPathComponent(page), encoding: .utf8)
-      #expect(built == expected, "\(page) differs from its golden; RECORD_GOLDENS=1 swift test rewrites them")
+      #expect(
+        built == expected,
+        "\(page) differs from its golden; RECORD_GOLDENS=1 swift test rewrites them")
     }
   }
 
   @Test func fabrikamSiteHasNoSampleNameAndAChainOfSixStages() throws {
-    let (report, output) = try Self.build(deployments: [repositoryRoot.appendingPathComponent("Content/deployments/fabrikam.yml").path])
+    let (report, output) = try Self.build(deployments: [
+      repositoryRoot.appendingPathComponent("Content/deployments/fabrikam.yml").path
+    ])
     defer { try? FileManager.default.removeItem(at: output) }
     #expect(report.built == ["fabrikam"])
     let site = output.appendingPathComponent("fabrikam")
@@ -63,22 +78,32 @@ import Testing
       text += Self.visibleText(html)
       // Values are the deployment's own words (svc-mimservice holds "mimservice"): look outside them.
       let visible = Self.visibleText(
-        html.replacingOccurrences(of: "<span class=\"value[^\"]*\"[^>]*>[^<]*</span>", with: " ", options: .regularExpression))
+        html.replacingOccurrences(
+          of: "<span class=\"value[^\"]*\"[^>]*>[^<]*</span>", with: " ",
+          options: .regularExpression))
       for sample in definition.values.flatMap(\.samples) {
-        #expect(!visible.localizedCaseInsensitiveContains(sample), "\(page) shows the sample name \(sample)")
+        #expect(
+          !visible.localizedCaseInsensitiveContains(sample),
+          "\(page) shows the sample name \(sample)")
       }
       #expect(!html.contains("Pass@word"), "\(page) holds the sample password")
     }
     // 30 steps, each holding a Verify block with a note.
-    let stagePages = try pages.filter { $0 != "index.html" && $0 != "print.html" }.map { try String(contentsOf: site.appendingPathComponent($0), encoding: .utf8) }
+    let stagePages = try pages.filter { $0 != "index.html" && $0 != "print.html" }.map {
+      try String(contentsOf: site.appendingPathComponent($0), encoding: .utf8)
+    }
     let steps = stagePages.flatMap { $0.components(separatedBy: "<li class=\"step\"").dropFirst() }
     #expect(steps.count == 30)
     for step in steps {
       // From one step's opening tag to the next one's, or to the end of the page.
       let body = step
       #expect(body.components(separatedBy: "<div class=\"verify\">").count == 2)
-      #expect(body.contains("<div class=\"verify\">\n<p class=\"verify-title\"><label><input type=\"checkbox\""))
-      #expect(body.contains("<div class=\"verify-note\">\n<p>") || body.contains("<div class=\"verify-note\">\n<ul>"))
+      #expect(
+        body.contains(
+          "<div class=\"verify\">\n<p class=\"verify-title\"><label><input type=\"checkbox\""))
+      #expect(
+        body.contains("<div class=\"verify-note\">\n<p>")
+          || body.contains("<div class=\"verify-note\">\n<ul>"))
     }
     for value in fabrikamValues.values {
       #expect(text.contains(value), "no page shows \(value)")
@@ -112,14 +137,17 @@ import Testing
 
     let deployment = root.appendingPathComponent("Content/deployments/fabrikam.yml")
     let text = try String(contentsOf: deployment, encoding: .utf8)
-    try text.replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: IDM 01").write(to: deployment, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "mim_server: IDM01", with: "mim_server: IDM 01").write(
+      to: deployment, atomically: true, encoding: .utf8)
     let second = try Self.build(root: root, output: output)
     #expect(second.report.built == ["contoso"])
     #expect(second.report.failed == ["fabrikam"])
     #expect(second.report.summary == "built 1 deployment, 1 failed; 1 error, 0 warnings")
     #expect(try Data(contentsOf: page) == good)
     // Nothing half-written is left beside the sites.
-    let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix(".") }
+    let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter {
+      $0.hasPrefix(".")
+    }
     #expect(hidden.sorted() == [".gitkeep", ".runbook-shared", ".runbook-sites"])
   }
 
@@ -128,12 +156,17 @@ import Testing
     defer { try? FileManager.default.removeItem(at: root) }
     let output = root.appendingPathComponent("Output")
     _ = try Self.build(root: root, output: output)
-    let before = try Self.files(in: output).map { try Data(contentsOf: output.appendingPathComponent($0)) }
+    let before = try Self.files(in: output).map {
+      try Data(contentsOf: output.appendingPathComponent($0))
+    }
     _ = try Self.build(root: root, output: output)
-    let after = try Self.files(in: output).map { try Data(contentsOf: output.appendingPathComponent($0)) }
+    let after = try Self.files(in: output).map {
+      try Data(contentsOf: output.appendingPathComponent($0))
+    }
     #expect(before == after)
 
-    try FileManager.default.removeItem(at: root.appendingPathComponent("Content/deployments/contoso.yml"))
+    try FileManager.default.removeItem(
+      at: root.appendingPathComponent("Content/deployments/contoso.yml"))
     let third = try Self.build(root: root, output: output)
     #expect(third.report.built == ["fabrikam"])
     #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("contoso").path))
@@ -146,13 +179,17 @@ import Testing
 extension SiteTests {
   /// The runbook folder's Content and Templates copied to a temporary folder.
   static func copyOfProject() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-root-\(UUID().uuidString)")
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-root-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     for folder in ["Content", "Templates"] {
-      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+      try FileManager.default.copyItem(
+        at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
     }
-    try FileManager.default.createDirectory(at: root.appendingPathComponent("Output"), withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: root.appendingPathComponent("Output/.gitkeep").path, contents: Data())
+    try FileManager.default.createDirectory(
+      at: root.appendingPathComponent("Output"), withIntermediateDirectories: true)
+    FileManager.default.createFile(
+      atPath: root.appendingPathComponent("Output/.gitkeep").path, contents: Data())
     return root
   }
 

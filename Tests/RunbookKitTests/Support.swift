@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import RunbookKit
 
 /// The repository's root, found from this file's path.
@@ -17,23 +18,30 @@ func projectDefinition() throws -> RunbookDefinition {
 /// Fabrikam's values, as `Content/deployments/fabrikam.yml` gives them.
 let fabrikamValues: [String: String] = [
   "domain": "FABRIKAM", "dns_domain": "fabrikam.com", "mim_server": "IDM01",
-  "mim_service_account": "svc-mimservice", "mim_ma_account": "svc-mimma", "sspr_account": "svc-mimsspr",
+  "mim_service_account": "svc-mimservice", "mim_ma_account": "svc-mimma",
+  "sspr_account": "svc-mimsspr",
   "mim_sync_gmsa": "gmsa-mimsync", "portal_host": "identity.fabrikam.com",
-  "password_registration_host": "pwdreg.fabrikam.com", "password_reset_host": "pwdreset.fabrikam.com",
+  "password_registration_host": "pwdreg.fabrikam.com",
+  "password_reset_host": "pwdreset.fabrikam.com",
   "service_password": "vault://kv/mim/svc-mimservice",
 ]
 
 /// Renders a markdown snippet as a page of the project's runbook for a deployment.
 func render(
-  _ markdown: String, values: [String: String] = fabrikamValues, links: Bool = false, notesYAML: String? = nil
+  _ markdown: String, values: [String: String] = fabrikamValues, links: Bool = false,
+  notesYAML: String? = nil
 ) throws -> RenderedPage {
   let definition = try projectDefinition()
-  let page = try PageSource(name: "snippet", path: "snippet.md", directory: fixtures, text: markdown)
+  let page = try PageSource(
+    name: "snippet", path: "snippet.md", directory: fixtures, text: markdown)
   let matcher = SampleMatcher(values: definition.values)
   let renderer = PageRenderer(page: page, matcher: matcher)
   let bindings = definition.values.map { ValueBinding(spec: $0, value: values[$0.key] ?? "") }
-  let resolver = links
-    ? LinkResolver(outlines: [renderer.outline()], upstream: "https://learn.microsoft.com/en-us/microsoft-identity-manager/")
+  let resolver =
+    links
+    ? LinkResolver(
+      outlines: [renderer.outline()],
+      upstream: "https://learn.microsoft.com/en-us/microsoft-identity-manager/")
     : nil
   let notes = try notesYAML.map { try ValidationNotes(path: "notes.yml", text: $0) }
   return renderer.render(bindings: bindings, links: resolver, notes: notes)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 
 /// Validation notes: their format, the two checks, and how they render.
@@ -13,8 +14,10 @@ import Testing
   }
 
   func check(_ yaml: String) throws -> [String] {
-    try ValidationNotes(path: "Content/checks/install-mim-service-portal.yml", text: yaml).check(against: outline)
-      .map(\.description)
+    try ValidationNotes(path: "Content/checks/install-mim-service-portal.yml", text: yaml).check(
+      against: outline
+    )
+    .map(\.description)
   }
 
   @Test func projectNotesCoverEveryStep() throws {
@@ -28,14 +31,16 @@ import Testing
     let found = try check("before-you-begn:\n  1: Check it.\n")
     #expect(
       found.first
-        == "Content/checks/install-mim-service-portal.yml:1:1: error: validation notes for stage 'before-you-begn', which Content/pages/install-mim-service-portal.md does not have\n  fix: did you mean 'before-you-begin'? the stages are before-you-begin, configure-mim-service-and-portal-for-installation, configure-mim-password-registration-portal, configure-mim-password-reset-portal, install-mim-service-and-portal, post-installation-tasks")
+        == "Content/checks/install-mim-service-portal.yml:1:1: error: validation notes for stage 'before-you-begn', which Content/pages/install-mim-service-portal.md does not have\n  fix: did you mean 'before-you-begin'? the stages are before-you-begin, configure-mim-service-and-portal-for-installation, configure-mim-password-registration-portal, configure-mim-password-reset-portal, install-mim-service-and-portal, post-installation-tasks"
+    )
   }
 
   @Test func noteForAStepThatDoesNotExist() throws {
     let found = try check("configure-mim-password-reset-portal:\n  4: Fine.\n  5: One too many.\n")
     #expect(
       found.first
-        == "Content/checks/install-mim-service-portal.yml:3:3: error: validation note for step 5 of stage 'configure-mim-password-reset-portal', which has no such step\n  fix: the steps of 'configure-mim-password-reset-portal' are 1 to 4")
+        == "Content/checks/install-mim-service-portal.yml:3:3: error: validation note for step 5 of stage 'configure-mim-password-reset-portal', which has no such step\n  fix: the steps of 'configure-mim-password-reset-portal' are 1 to 4"
+    )
   }
 
   @Test func stepWithoutANoteIsAWarningAtTheStep() throws {
@@ -43,11 +48,14 @@ import Testing
     #expect(found.count == 29)
     #expect(
       found.first
-        == "Content/pages/install-mim-service-portal.md:45: warning: step 1 of stage 'configure-mim-service-and-portal-for-installation' has no validation note\n  fix: add '1: |' and the note under 'configure-mim-service-and-portal-for-installation:' in Content/checks/install-mim-service-portal.yml")
+        == "Content/pages/install-mim-service-portal.md:45: warning: step 1 of stage 'configure-mim-service-and-portal-for-installation' has no validation note\n  fix: add '1: |' and the note under 'configure-mim-service-and-portal-for-installation:' in Content/checks/install-mim-service-portal.yml"
+    )
   }
 
   @Test func malformedNotesFile() {
-    #expect(throws: DiagnosticError.self) { try ValidationNotes(path: "c.yml", text: "stage:\n  one: text\n") }
+    #expect(throws: DiagnosticError.self) {
+      try ValidationNotes(path: "c.yml", text: "stage:\n  one: text\n")
+    }
     do {
       _ = try ValidationNotes(path: "c.yml", text: "stage:\n  one: text\n  2: \"\"\n")
     } catch {
@@ -62,14 +70,21 @@ import Testing
   }
 
   @Test func notesRenderWithTheDeploymentsValues() throws {
-    let page = try render("## Stage\n\n1. Install on CORPIDM.", notesYAML: "stage:\n  1: |\n    `Test-NetConnection CORPIDM -Port 5725` shows `TcpTestSucceeded : True`.\n")
+    let page = try render(
+      "## Stage\n\n1. Install on CORPIDM.",
+      notesYAML:
+        "stage:\n  1: |\n    `Test-NetConnection CORPIDM -Port 5725` shows `TcpTestSucceeded : True`.\n"
+    )
     #expect(
       page.stages[0].steps[0].noteHTML
-        == "<p><code>Test-NetConnection \(value("mim_server", "IDM01")) -Port 5725</code> shows <code>TcpTestSucceeded : True</code>.</p>\n")
+        == "<p><code>Test-NetConnection \(value("mim_server", "IDM01")) -Port 5725</code> shows <code>TcpTestSucceeded : True</code>.</p>\n"
+    )
   }
 
   @Test func leftoverInANoteNamesTheChecksFileLine() throws {
-    let page = try render("## Stage\n\n1. Install.", notesYAML: "stage:\n  1: |\n    First line.\n\n    Add MIMSyncAdmins.\n")
+    let page = try render(
+      "## Stage\n\n1. Install.",
+      notesYAML: "stage:\n  1: |\n    First line.\n\n    Add MIMSyncAdmins.\n")
     #expect(
       page.diagnostics.map(\.description) == [
         "notes.yml:5: error: sample name 'MIMSync' is left in 'Add MIMSyncAdmins.' after substitution\n  fix: 'MIMSync' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition"
@@ -86,10 +101,12 @@ import Testing
       ])
     let page = try #require(runbook.pages.first)
     let rendered = PageRenderer(page: page, matcher: runbook.matcher).render(
-      bindings: runbook.definition.values.map { ValueBinding(spec: $0, value: "SRV01") }, links: nil,
+      bindings: runbook.definition.values.map { ValueBinding(spec: $0, value: "SRV01") },
+      links: nil,
       missingImages: runbook.missingImages["page"] ?? [])
     #expect(
       rendered.stages[0].steps[0].html
-        == "<p>Sign in to <span class=\"value\" data-key=\"server\" title=\"server\">SRV01</span>.</p>\n<p><span class=\"image-missing\" role=\"img\" title=\"media/sign-in.png is missing\">The sign-in screen of <span class=\"value\" data-key=\"server\" title=\"server\">SRV01</span></span></p>\n")
+        == "<p>Sign in to <span class=\"value\" data-key=\"server\" title=\"server\">SRV01</span>.</p>\n<p><span class=\"image-missing\" role=\"img\" title=\"media/sign-in.png is missing\">The sign-in screen of <span class=\"value\" data-key=\"server\" title=\"server\">SRV01</span></span></p>\n"
+    )
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunbookKit
 @testable import RunbookServe
 
@@ -9,7 +10,9 @@ struct LoopbackClient {
 
   /// Sends one request and reads until the connection closes or `until` holds, for at most
   /// `timeout` seconds.
-  func exchange(_ request: String, timeout: TimeInterval = 3, until: (String) -> Bool = { _ in false }) -> String {
+  func exchange(
+    _ request: String, timeout: TimeInterval = 3, until: (String) -> Bool = { _ in false }
+  ) -> String {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { return "" }
     defer { close(descriptor) }
@@ -18,7 +21,9 @@ struct LoopbackClient {
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
     guard connected == 0 else { return "" }
     var wait = timeval(tv_sec: 0, tv_usec: 100_000)
@@ -48,10 +53,12 @@ struct LoopbackClient {
     .deletingLastPathComponent().deletingLastPathComponent()
 
   static func temporaryRunbook() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-live-\(UUID().uuidString)")
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-live-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     for folder in ["Content", "Templates"] {
-      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+      try FileManager.default.copyItem(
+        at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
     }
     return root
   }
@@ -79,46 +86,60 @@ struct LoopbackClient {
     let events = Box()
     let listening = Thread {
       events.text = client.exchange(
-        "GET /_runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", timeout: 5, until: { $0.contains("event: errors") })
+        "GET /_runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", timeout: 5,
+        until: { $0.contains("event: errors") })
     }
     listening.start()
     Thread.sleep(forTimeInterval: 0.3)
     let pageFile = root.appendingPathComponent("Content/pages/install-mim-service-portal.md")
     let markdown = try String(contentsOf: pageFile, encoding: .utf8)
     let started = Date()
-    try markdown.replacingOccurrences(of: "to begin installing the selected", with: "to begin installing, on CORPIDM, the selected")
-      .write(to: pageFile, atomically: true, encoding: .utf8)
+    try markdown.replacingOccurrences(
+      of: "to begin installing the selected", with: "to begin installing, on CORPIDM, the selected"
+    )
+    .write(to: pageFile, atomically: true, encoding: .utf8)
     var seen = false
     while Date().timeIntervalSince(started) < 3 && !seen {
-      seen = client.get(page).contains("to begin installing, on <span class=\"value\" data-key=\"mim_server\" title=\"mim_server\">IDM01</span>, the selected")
+      seen = client.get(page).contains(
+        "to begin installing, on <span class=\"value\" data-key=\"mim_server\" title=\"mim_server\">IDM01</span>, the selected"
+      )
       if !seen { Thread.sleep(forTimeInterval: 0.05) }
     }
     #expect(seen)
-    #expect(Date().timeIntervalSince(started) < 1, "the edit took \(Date().timeIntervalSince(started)) s to show")
+    #expect(
+      Date().timeIntervalSince(started) < 1,
+      "the edit took \(Date().timeIntervalSince(started)) s to show")
 
     // A broken deployment file: the last good page stays, the errors are served.
     let deployment = root.appendingPathComponent("Content/deployments/fabrikam.yml")
     let values = try String(contentsOf: deployment, encoding: .utf8)
-    try values.replacingOccurrences(of: "  mim_server: IDM01", with: "  mim_sever: IDM01").write(to: deployment, atomically: true, encoding: .utf8)
+    try values.replacingOccurrences(of: "  mim_server: IDM01", with: "  mim_sever: IDM01").write(
+      to: deployment, atomically: true, encoding: .utf8)
     var errors = ""
     let deadline = Date().addingTimeInterval(3)
     while Date() < deadline && errors.isEmpty {
       Thread.sleep(forTimeInterval: 0.05)
-      errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst().joined()
+      errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst()
+        .joined()
     }
-    #expect(errors.hasPrefix("Content/deployments/fabrikam.yml:6:3: error: unknown value 'mim_sever'"))
+    #expect(
+      errors.hasPrefix("Content/deployments/fabrikam.yml:6:3: error: unknown value 'mim_sever'"))
     #expect(client.get(page).contains("IDM01</span>, the selected"))
     while listening.isExecuting || !listening.isFinished { Thread.sleep(forTimeInterval: 0.05) }
     #expect(events.text.contains("Content-Type: text/event-stream"))
     #expect(events.text.contains("event: reload\ndata: {}\n\n"))
-    #expect(events.text.contains("event: errors\ndata: \"Content\\/deployments\\/fabrikam.yml:6:3: error: unknown value 'mim_sever'"))
+    #expect(
+      events.text.contains(
+        "event: errors\ndata: \"Content\\/deployments\\/fabrikam.yml:6:3: error: unknown value 'mim_sever'"
+      ))
 
     // Fixing the file clears the errors.
     try values.write(to: deployment, atomically: true, encoding: .utf8)
     let fixed = Date().addingTimeInterval(3)
     while Date() < fixed && !errors.isEmpty {
       Thread.sleep(forTimeInterval: 0.05)
-      errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst().joined()
+      errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst()
+        .joined()
     }
     #expect(errors.isEmpty)
   }
@@ -130,13 +151,16 @@ struct LoopbackClient {
     let first = LiveServer(session: session)
     let port = try first.start(host: "127.0.0.1", port: 0)
     defer { first.stop() }
-    #expect(throws: ServeError.self) { try LiveServer(session: session).start(host: "127.0.0.1", port: port) }
+    #expect(throws: ServeError.self) {
+      try LiveServer(session: session).start(host: "127.0.0.1", port: port)
+    }
     do {
       _ = try LiveServer(session: session).start(host: "127.0.0.1", port: port)
     } catch {
       #expect(
         "\(error)"
-          == "runbook: error: port \(port) on 127.0.0.1 is in use\n  fix: stop what listens there, or pick another port, such as --port \(port + 1)")
+          == "runbook: error: port \(port) on 127.0.0.1 is in use\n  fix: stop what listens there, or pick another port, such as --port \(port + 1)"
+      )
     }
   }
 }

@@ -40,7 +40,9 @@ extension Deployment {
       ])
     }
     for entry in root.entries where entry.key != "name" && entry.key != "values" {
-      let suggestion = definition.value(named: entry.key) != nil ? "move it under 'values:'" : "use 'name:' and 'values:' only"
+      let suggestion =
+        definition.value(named: entry.key) != nil
+        ? "move it under 'values:'" : "use 'name:' and 'values:' only"
       diagnostics.append(
         .error(at: file.location(of: entry.keyNode), "unknown key '\(entry.key)'", fix: suggestion))
     }
@@ -48,7 +50,8 @@ extension Deployment {
     if name.contains(where: \.isNewline) {
       diagnostics.append(
         .error(
-          at: file.location(of: root[key: "name"]), "the deployment's name spans more than one line",
+          at: file.location(of: root[key: "name"]),
+          "the deployment's name spans more than one line",
           fix: "give a one-line display name, such as 'name: Fabrikam production'"))
     } else if name.isEmpty {
       diagnostics.append(
@@ -73,7 +76,8 @@ extension Deployment {
             definition.value(named: near).map {
               "did you mean '\(near)'? (\($0.description), replaces \($0.samples.joined(separator: ", ")))"
             }
-          } ?? "remove it, or declare it in \(definition.path); the values are \(definition.values.map(\.key).joined(separator: ", "))"
+          }
+          ?? "remove it, or declare it in \(definition.path); the values are \(definition.values.map(\.key).joined(separator: ", "))"
         diagnostics.append(.error(at: at, "unknown value '\(entry.key)'", fix: fix))
         continue
       }
@@ -86,7 +90,8 @@ extension Deployment {
         continue
       }
       if let problem = spec.kind.problem(with: value) {
-        let shown = spec.kind == .secret ? "the value of '\(entry.key)'" : "'\(value)' (\(entry.key))"
+        let shown =
+          spec.kind == .secret ? "the value of '\(entry.key)'" : "'\(value)' (\(entry.key))"
         diagnostics.append(
           .error(
             at: file.location(of: entry.value), "\(shown) \(problem)", fix: spec.kind.formHint))

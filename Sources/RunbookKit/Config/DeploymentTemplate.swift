@@ -17,9 +17,12 @@ public struct DeploymentTemplate: Sendable {
       "values:",
     ]
     for spec in definition.values {
-      lines.append("  # \(spec.description) (\(spec.kind.rawValue); replaces \(spec.samples.joined(separator: ", ")))")
+      lines.append(
+        "  # \(spec.description) (\(spec.kind.rawValue); replaces \(spec.samples.joined(separator: ", ")))"
+      )
       if spec.kind == .secret {
-        lines.append("  # Where the password is kept, never the password: \"vault://...\" or \"KeePass: ...\"")
+        lines.append(
+          "  # Where the password is kept, never the password: \"vault://...\" or \"KeePass: ...\"")
       }
       lines.append("  \(spec.key): \"\"")
     }

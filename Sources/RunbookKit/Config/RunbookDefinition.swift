@@ -55,11 +55,15 @@ extension RunbookDefinition {
           fix: "start the file with 'title:', 'pages:' and 'values:' (see README.md, File formats)")
       ])
     }
-    let known = ["title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages", "values"]
+    let known = [
+      "title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages",
+      "values",
+    ]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
         .error(
-          at: file.location(of: entry.keyNode), "unknown key '\(entry.key)' in the runbook definition",
+          at: file.location(of: entry.keyNode),
+          "unknown key '\(entry.key)' in the runbook definition",
           fix: "use one of \(known.joined(separator: ", "))"))
     }
 
@@ -79,8 +83,11 @@ extension RunbookDefinition {
     if images != "local" && images != "upstream" {
       diagnostics.append(
         .error(
-          at: file.location(of: root[key: "images"]), "'images: \(images)' is neither 'local' nor 'upstream'",
-          fix: "'local' copies images from the pages' folder; 'upstream' loads those it lacks from the upstream site"))
+          at: file.location(of: root[key: "images"]),
+          "'images: \(images)' is neither 'local' nor 'upstream'",
+          fix:
+            "'local' copies images from the pages' folder; 'upstream' loads those it lacks from the upstream site"
+        ))
     } else if imagesFromUpstream && upstream == nil {
       diagnostics.append(
         .error(
@@ -96,12 +103,16 @@ extension RunbookDefinition {
       diagnostics.append(
         .error(
           at: file.location(of: root[key: "start"]), "the runbook gives both 'start:' and 'pages:'",
-          fix: "keep 'pages:' to list the pages in order, or 'start:' to follow the pages' step-by-step links"))
+          fix:
+            "keep 'pages:' to list the pages in order, or 'start:' to follow the pages' step-by-step links"
+        ))
     } else if pages.isEmpty && start == nil {
       diagnostics.append(
         .error(
           at: file.location(of: root[key: "pages"] ?? root), "the runbook lists no pages",
-          fix: "add 'pages:' with the procedure pages in order, such as '- install-mim-service-portal.md', or 'start:' with the first page"))
+          fix:
+            "add 'pages:' with the procedure pages in order, such as '- install-mim-service-portal.md', or 'start:' with the first page"
+        ))
     }
 
     values = []
@@ -139,7 +150,8 @@ extension RunbookDefinition {
         } else {
           diagnostics.append(
             .error(
-              at: file.location(of: item), "a sample of '\(entry.key)' is neither a name nor {name:, after:}",
+              at: file.location(of: item),
+              "a sample of '\(entry.key)' is neither a name nor {name:, after:}",
               fix: "write the sample name, or 'name:' and 'after:' with the texts it must follow"))
         }
       }
@@ -153,13 +165,16 @@ extension RunbookDefinition {
         if let owner = sampleOwner[sample.lowercased()] {
           diagnostics.append(
             .error(
-              at: file.location(of: samplesNode), "sample '\(sample)' is given for both '\(owner)' and '\(entry.key)'",
+              at: file.location(of: samplesNode),
+              "sample '\(sample)' is given for both '\(owner)' and '\(entry.key)'",
               fix: "a sample name replaces one value: keep it under one of them"))
         }
         sampleOwner[sample.lowercased()] = entry.key
       }
       values.append(
-        ValueSpec(key: entry.key, description: description, kind: kind, samples: samples, contexts: contexts))
+        ValueSpec(
+          key: entry.key, description: description, kind: kind, samples: samples, contexts: contexts
+        ))
     }
     if values.isEmpty {
       diagnostics.append(

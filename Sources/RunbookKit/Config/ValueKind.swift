@@ -14,14 +14,18 @@ public enum ValueKind: String, Sendable, CaseIterable {
     case .text:
       return nil
     case .netbios:
-      if value.count > 15 { return "is \(value.count) characters long; a NetBIOS name has at most 15" }
+      if value.count > 15 {
+        return "is \(value.count) characters long; a NetBIOS name has at most 15"
+      }
       if let bad = value.first(where: { "\\/:*?\"<>|. ".contains($0) }) {
         return "holds '\(bad)', which a NetBIOS name cannot hold"
       }
       return nil
     case .hostname:
       // A single DNS label, as Windows computer names are; a dotted name is an fqdn.
-      if value.contains(".") { return "holds '.'; give the short host name (the fqdn kind takes dotted names)" }
+      if value.contains(".") {
+        return "holds '.'; give the short host name (the fqdn kind takes dotted names)"
+      }
       return Self.labelProblem(value).map { "is not a host name: \($0)" }
     case .fqdn:
       let labels = value.split(separator: ".", omittingEmptySubsequences: false)
@@ -51,9 +55,12 @@ public enum ValueKind: String, Sendable, CaseIterable {
       // sAMAccountName: at most 20 characters (a gMSA's trailing '$' aside), none of "/\[]:;|=,+*?<>@
       let name = value.hasSuffix("$") ? String(value.dropLast()) : value
       if name.isEmpty { return "is not an account name: it is only '$'" }
-      if name.count > 20 { return "is \(name.count) characters long; an account name (sAMAccountName) has at most 20" }
+      if name.count > 20 {
+        return "is \(name.count) characters long; an account name (sAMAccountName) has at most 20"
+      }
       if let bad = name.first(where: { "\"/\\[]:;|=,+*?<>@ ".contains($0) }) {
-        return "holds '\(bad)', which an account name (sAMAccountName) cannot hold; give the name without the domain"
+        return
+          "holds '\(bad)', which an account name (sAMAccountName) cannot hold; give the name without the domain"
       }
       if name.hasSuffix(".") { return "ends with '.', which an account name cannot" }
       return nil
@@ -80,15 +87,22 @@ public enum ValueKind: String, Sendable, CaseIterable {
   /// What a fix says about this kind, for a value that has the wrong form.
   public var formHint: String {
     switch self {
-    case .netbios: return "a NetBIOS name has 1 to 15 characters and none of \\/:*?\"<>|. (for example FABRIKAM)"
-    case .hostname: return "a host name is one DNS label: letters, digits and '-' (for example IDM01)"
-    case .fqdn: return "a fully qualified domain name is labels joined by '.' (for example mim.fabrikam.com)"
+    case .netbios:
+      return "a NetBIOS name has 1 to 15 characters and none of \\/:*?\"<>|. (for example FABRIKAM)"
+    case .hostname:
+      return "a host name is one DNS label: letters, digits and '-' (for example IDM01)"
+    case .fqdn:
+      return "a fully qualified domain name is labels joined by '.' (for example mim.fabrikam.com)"
     case .url: return "a URL starts with http:// or https:// (for example https://mim.fabrikam.com)"
-    case .account: return "an account name is the sAMAccountName without the domain (for example svc-mimservice, or MIMSync$ for a gMSA)"
+    case .account:
+      return
+        "an account name is the sAMAccountName without the domain (for example svc-mimservice, or MIMSync$ for a gMSA)"
     case .email: return "an email address is name@domain (for example mim@fabrikam.com)"
     case .port: return "a port is a number from 1 to 65535"
     case .text: return "any single line of text"
-    case .secret: return "give where the password is kept, not the password: a reference such as \"vault://kv/mim/svc-mimservice\" or \"KeePass: MIM/Service\""
+    case .secret:
+      return
+        "give where the password is kept, not the password: a reference such as \"vault://kv/mim/svc-mimservice\" or \"KeePass: MIM/Service\""
     }
   }
 
@@ -96,10 +110,13 @@ public enum ValueKind: String, Sendable, CaseIterable {
   private static func labelProblem(_ label: String) -> String? {
     if label.isEmpty { return "it has an empty label (two dots together, or a dot at an end)" }
     if label.utf8.count > 63 { return "the label '\(label)' is longer than 63 characters" }
-    if let bad = label.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-")) }) {
+    if let bad = label.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-")) })
+    {
       return "'\(bad)' is not allowed (letters, digits and '-' only)"
     }
-    if label.hasPrefix("-") || label.hasSuffix("-") { return "the label '\(label)' starts or ends with '-'" }
+    if label.hasPrefix("-") || label.hasSuffix("-") {
+      return "the label '\(label)' starts or ends with '-'"
+    }
     return nil
   }
 

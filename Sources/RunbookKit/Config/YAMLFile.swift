@@ -26,17 +26,18 @@ struct YAMLFile {
   }
 
   private static func diagnostic(for error: YamlError, path: String) -> Diagnostic {
-    let fix = "check the indentation and quoting on that line; quote a value that holds ': ' or starts with '*', '&', '!', '%' or '@'"
+    let fix =
+      "check the indentation and quoting on that line; quote a value that holds ': ' or starts with '*', '&', '!', '%' or '@'"
     switch error {
-    case let .scanner(context, problem, mark, _),
-      let .parser(context, problem, mark, _),
-      let .composer(context, problem, mark, _):
+    case .scanner(let context, let problem, let mark, _),
+      .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
       let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }
         .joined(separator: ", ")
       return .error(
         at: SourceLocation(path: path, line: mark.line, column: mark.column),
         "invalid YAML: \(what)", fix: fix)
-    case let .duplicatedKeysInMapping(duplicates, context):
+    case .duplicatedKeysInMapping(let duplicates, let context):
       return .error(
         at: SourceLocation(path: path, line: context.mark.line, column: context.mark.column),
         "invalid YAML: duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))",

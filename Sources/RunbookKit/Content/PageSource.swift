@@ -31,7 +31,8 @@ enum FrontMatter {
       return ([:], text, 0)
     }
     lines.removeFirst()
-    guard let end = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+    guard let end = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
+    else {
       throw DiagnosticError([
         .error(
           at: SourceLocation(path: path, line: 1, column: 1),
@@ -44,11 +45,12 @@ enum FrontMatter {
     do {
       yaml = try YAMLFile(path: path, text: lines[..<end].joined(separator: "\n"))
     } catch {
-      throw DiagnosticError(error.diagnostics.map { diagnostic in
-        var shifted = diagnostic
-        if shifted.location.line > 0 { shifted.location.line += 1 }
-        return shifted
-      })
+      throw DiagnosticError(
+        error.diagnostics.map { diagnostic in
+          var shifted = diagnostic
+          if shifted.location.line > 0 { shifted.location.line += 1 }
+          return shifted
+        })
     }
     var fields: [String: String] = [:]
     for entry in yaml.root?.entries ?? [] {

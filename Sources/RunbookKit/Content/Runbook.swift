@@ -77,23 +77,30 @@ public struct Runbook: Sendable {
       let fileName = queue.removeFirst()
       let url = sourceFolder.appendingPathComponent(fileName)
       guard let pageText = try? String(contentsOf: url, encoding: .utf8) else {
-        let how = definition.start == nil ? "check the name under 'pages:'" : "check 'start:' and the step-by-step links"
+        let how =
+          definition.start == nil
+          ? "check the name under 'pages:'" : "check 'start:' and the step-by-step links"
         diagnostics.append(
           .error(
-            at: SourceLocation(path: definition.path), "cannot read page '\(fileName)' in \(location.display(sourceFolder))",
+            at: SourceLocation(path: definition.path),
+            "cannot read page '\(fileName)' in \(location.display(sourceFolder))",
             fix: "\(how), or point --source at the folder holding the pages"))
         continue
       }
       do {
         let name = String(url.deletingPathExtension().lastPathComponent)
         let page = try PageSource(
-          name: name, path: location.display(url), directory: url.deletingLastPathComponent(), text: pageText)
+          name: name, path: location.display(url), directory: url.deletingLastPathComponent(),
+          text: pageText)
         let outline = PageRenderer(page: page, matcher: matcher).outline()
         pages.append(page)
         outlines.append(outline)
-        if definition.start != nil, let next = outline.navigation.first(where: { $0.direction == .next }),
-          let target = LinkResolver.pageName(next.target), !pages.contains(where: { $0.name == target }),
-          FileManager.default.fileExists(atPath: sourceFolder.appendingPathComponent("\(target).md").path)
+        if definition.start != nil,
+          let next = outline.navigation.first(where: { $0.direction == .next }),
+          let target = LinkResolver.pageName(next.target),
+          !pages.contains(where: { $0.name == target }),
+          FileManager.default.fileExists(
+            atPath: sourceFolder.appendingPathComponent("\(target).md").path)
         {
           queue.append("\(target).md")
         }
@@ -115,7 +122,9 @@ public struct Runbook: Sendable {
         let file = page.directory.appendingPathComponent(image.path).standardizedFileURL
         let inside = file.path.hasPrefix(page.directory.standardizedFileURL.path + "/")
         if inside && FileManager.default.fileExists(atPath: file.path) {
-          if !(images[page.name]?.contains(image.path) ?? false) { images[page.name, default: []].append(image.path) }
+          if !(images[page.name]?.contains(image.path) ?? false) {
+            images[page.name, default: []].append(image.path)
+          }
         } else if definition.imagesFromUpstream, let upstream = definition.upstream,
           let url = URL(string: image.path, relativeTo: URL(string: upstream))?.absoluteString
         {
@@ -124,7 +133,8 @@ public struct Runbook: Sendable {
           missing[page.name, default: []].insert(image.path)
           warnings.append(
             .warning(
-              at: SourceLocation(path: page.path, line: image.line), "image '\(image.path)' is missing",
+              at: SourceLocation(path: page.path, line: image.line),
+              "image '\(image.path)' is missing",
               fix: inside
                 ? "copy it to \(location.display(file)), or add 'images: upstream' to the runbook definition to load it from the upstream site; until then the page shows a framed placeholder with its alt text"
                 : "keep images inside the page's folder; this one is shown as a placeholder"))
@@ -143,7 +153,9 @@ public struct Runbook: Sendable {
         warnings.append(
           .warning(
             at: SourceLocation(path: outline.path), "the page has no validation notes",
-            fix: "write \(location.display(url)) with a note for each step, keyed by stage and step number"))
+            fix:
+              "write \(location.display(url)) with a note for each step, keyed by stage and step number"
+          ))
         continue
       }
       do {

@@ -40,7 +40,8 @@ public struct ValidationNotes: Sendable {
       guard stage.value.mapping != nil else {
         diagnostics.append(
           .error(
-            at: file.location(of: stage.value), "stage '\(stage.key)' does not map step numbers to notes",
+            at: file.location(of: stage.value),
+            "stage '\(stage.key)' does not map step numbers to notes",
             fix: "indent the notes under it as '1: |', '2: |' ..."))
         continue
       }
@@ -52,10 +53,13 @@ public struct ValidationNotes: Sendable {
               fix: "key each note by the step's number as the page shows it, such as '3:'"))
           continue
         }
-        guard let scalar = step.value.scalar, !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let scalar = step.value.scalar,
+          !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
           diagnostics.append(
             .error(
-              at: file.location(of: step.keyNode), "the note for step \(number) of stage '\(stage.key)' is empty",
+              at: file.location(of: step.keyNode),
+              "the note for step \(number) of stage '\(stage.key)' is empty",
               fix: "say what to check and what the operator should see"))
           continue
         }
@@ -82,10 +86,12 @@ public struct ValidationNotes: Sendable {
     for note in notes {
       guard let stage = outline.stages.first(where: { $0.slug == note.stage }) else {
         guard reportedStages.insert(note.stage).inserted else { continue }
-        let near = Spelling.closest(to: note.stage, among: slugs).map { "did you mean '\($0)'? " } ?? ""
+        let near =
+          Spelling.closest(to: note.stage, among: slugs).map { "did you mean '\($0)'? " } ?? ""
         diagnostics.append(
           .error(
-            at: note.stageLocation, "validation notes for stage '\(note.stage)', which \(outline.path) does not have",
+            at: note.stageLocation,
+            "validation notes for stage '\(note.stage)', which \(outline.path) does not have",
             fix: "\(near)the stages are \(slugs.joined(separator: ", "))"))
         continue
       }
@@ -93,7 +99,8 @@ public struct ValidationNotes: Sendable {
       if !numbers.contains(note.step) {
         diagnostics.append(
           .error(
-            at: note.location, "validation note for step \(note.step) of stage '\(note.stage)', which has no such step",
+            at: note.location,
+            "validation note for step \(note.step) of stage '\(note.stage)', which has no such step",
             fix: "the steps of '\(note.stage)' are \(Self.describe(numbers))"))
       }
     }
@@ -101,7 +108,8 @@ public struct ValidationNotes: Sendable {
       for step in stage.steps where note(stage: stage.slug, step: step.number) == nil {
         diagnostics.append(
           .warning(
-            at: SourceLocation(path: outline.path, line: step.line), "step \(step.number) of stage '\(stage.slug)' has no validation note",
+            at: SourceLocation(path: outline.path, line: step.line),
+            "step \(step.number) of stage '\(stage.slug)' has no validation note",
             fix: "add '\(step.number): |' and the note under '\(stage.slug):' in \(path)"))
       }
     }

@@ -39,7 +39,8 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
   public var fix: String?
 
   public init(
-    _ severity: Severity = .error, at location: SourceLocation, _ message: String, fix: String? = nil
+    _ severity: Severity = .error, at location: SourceLocation, _ message: String,
+    fix: String? = nil
   ) {
     self.severity = severity
     self.location = location

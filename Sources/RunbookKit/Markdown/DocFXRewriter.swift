@@ -1,5 +1,5 @@
-import Foundation
 internal import Ccmark
+import Foundation
 
 /// A link of a page's `[!div class="step-by-step"]` block: the upstream page before or after it.
 public struct NavigationLink: Sendable, Hashable {
@@ -48,7 +48,8 @@ struct DocFXRewriter {
     for quote in root.preorder.reversed() where quote.type == CMARK_NODE_BLOCK_QUOTE {
       rewriteBlockQuote(quote)
     }
-    for heading in root.preorder where heading.type == CMARK_NODE_HEADING && heading.headingLevel >= 3 {
+    for heading in root.preorder
+    where heading.type == CMARK_NODE_HEADING && heading.headingLevel >= 3 {
       let level = heading.headingLevel
       let anchor = Slug.make(heading.plainText)
       let replacement = MarkdownNode.inlineBlock(
@@ -80,7 +81,9 @@ struct DocFXRewriter {
         // Any other `[!div class="..."]`: the rest of the quote in a div of those classes.
         Self.stripMarker(from: paragraph)
         if paragraph.firstChild == nil { paragraph.remove() }
-        let safe = classes.filter { $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } }
+        let safe = classes.filter {
+          $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        }
         let div = MarkdownNode.custom(
           block: true, enter: "<div class=\"\(safe.joined(separator: " "))\">", exit: "</div>")
         quote.moveChildren(to: div)
@@ -93,11 +96,14 @@ struct DocFXRewriter {
       return
     }
     guard let first = quote.firstChild, first.type == CMARK_NODE_PARAGRAPH,
-      let marker = Self.marker(of: first), let kind = AlertKind(rawValue: String(marker.dropFirst()).lowercased())
+      let marker = Self.marker(of: first),
+      let kind = AlertKind(rawValue: String(marker.dropFirst()).lowercased())
     else { return }
     Self.stripMarker(from: first)
     if first.firstChild == nil { first.remove() }
-    if kind == .note && quote.plainText.range(of: "uses sample names", options: .caseInsensitive) != nil {
+    if kind == .note
+      && quote.plainText.range(of: "uses sample names", options: .caseInsensitive) != nil
+    {
       let placeholder = MarkdownNode.custom(block: true, enter: "", exit: "")
       quote.replace(with: placeholder)
       sampleNameNotes.append(placeholder)
@@ -105,7 +111,8 @@ struct DocFXRewriter {
     }
     let alert = MarkdownNode.custom(
       block: true,
-      enter: "<div class=\"alert \(kind.rawValue)\" role=\"note\">\n<p class=\"alert-title\">\(kind.title)</p>",
+      enter:
+        "<div class=\"alert \(kind.rawValue)\" role=\"note\">\n<p class=\"alert-title\">\(kind.title)</p>",
       exit: "</div>")
     quote.moveChildren(to: alert)
     quote.replace(with: alert)
@@ -121,7 +128,9 @@ struct DocFXRewriter {
     return String(text[text.index(after: text.startIndex)..<close])
   }
 
-  private static func leadingText(of paragraph: MarkdownNode) -> (text: String, nodes: [MarkdownNode]) {
+  private static func leadingText(of paragraph: MarkdownNode) -> (
+    text: String, nodes: [MarkdownNode]
+  ) {
     var text = ""
     var nodes: [MarkdownNode] = []
     var child = paragraph.firstChild
@@ -164,7 +173,8 @@ struct DocFXRewriter {
       for child in node.children { visit(child) }
     }
     visit(node)
-    return outside.trimmingCharacters(in: .whitespaces).isEmpty && node.preorder.contains { $0.type == CMARK_NODE_LINK }
+    return outside.trimmingCharacters(in: .whitespaces).isEmpty
+      && node.preorder.contains { $0.type == CMARK_NODE_LINK }
   }
 
   private mutating func collectNavigation(in node: MarkdownNode) {
@@ -174,7 +184,8 @@ struct DocFXRewriter {
       let direction: NavigationLink.Direction = text.contains("«") ? .previous : .next
       let title = text.trimmingCharacters(in: CharacterSet(charactersIn: "«» ").union(.whitespaces))
       navigation.append(
-        NavigationLink(direction: direction, title: title, target: link.url ?? "", line: link.line + lineOffset))
+        NavigationLink(
+          direction: direction, title: title, target: link.url ?? "", line: link.line + lineOffset))
     }
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 internal import Ccmark
+import Foundation
 
 /// The few HTML tags these docs use inside markdown. They become custom nodes; any other
 /// raw HTML becomes text, shown as written and escaped, never passed through.
@@ -75,7 +75,8 @@ enum InlineHTML {
     // `<a name='x'></a>` on a line of its own: an anchor for links into the page.
     let compact = literal.trimmingCharacters(in: .whitespacesAndNewlines)
     if let end = compact.range(of: ">"), let open = tag(String(compact[..<end.upperBound])),
-      let id = open.anchor, compact[end.upperBound...].trimmingCharacters(in: .whitespaces) == "</a>"
+      let id = open.anchor,
+      compact[end.upperBound...].trimmingCharacters(in: .whitespaces) == "</a>"
     {
       block.replace(with: .custom(block: true, enter: "<a id=\"\(id.htmlEscaped)\"></a>", exit: ""))
       return
@@ -103,7 +104,9 @@ enum InlineHTML {
         open.append((tag, node))
       } else if let index = open.lastIndex(where: { $0.tag.name == tag.name }) {
         // Openers left inside this pair were never closed: they show as written.
-        for unclosed in open[(index + 1)...] { unclosed.node.replace(with: .text(unclosed.node.literal ?? "")) }
+        for unclosed in open[(index + 1)...] {
+          unclosed.node.replace(with: .text(unclosed.node.literal ?? ""))
+        }
         let opener = open[index]
         open.removeSubrange(index...)
         let enter = opener.tag.anchor.map { "<a id=\"\($0.htmlEscaped)\">" } ?? "<\(tag.name)>"
@@ -121,7 +124,8 @@ enum InlineHTML {
     }
     for unclosed in open {
       if let id = unclosed.tag.anchor {
-        unclosed.node.replace(with: .custom(block: false, enter: "<a id=\"\(id.htmlEscaped)\"></a>", exit: ""))
+        unclosed.node.replace(
+          with: .custom(block: false, enter: "<a id=\"\(id.htmlEscaped)\"></a>", exit: ""))
       } else {
         unclosed.node.replace(with: .text(unclosed.node.literal ?? ""))
       }

@@ -51,7 +51,9 @@ struct MarkdownNode: Hashable {
   /// A block element whose content is inline, such as `<h3>` or `<pre>`: an empty custom block
   /// holding a custom inline, since cmark puts a line break after a custom block's opening text.
   /// Returns the block to insert and the inline to fill.
-  static func inlineBlock(enter: String, exit: String) -> (block: MarkdownNode, content: MarkdownNode) {
+  static func inlineBlock(enter: String, exit: String) -> (
+    block: MarkdownNode, content: MarkdownNode
+  ) {
     let block = custom(block: true, enter: "", exit: "")
     let content = custom(block: false, enter: enter, exit: exit)
     block.append(content)
@@ -110,12 +112,15 @@ struct MarkdownNode: Hashable {
   /// kept in `user_data` with a tag in its low byte; 0 when none.
   var sourceLine: Int {
     get {
-      guard type == CMARK_NODE_CUSTOM_BLOCK, let data = cmark_node_get_user_data(raw) else { return 0 }
+      guard type == CMARK_NODE_CUSTOM_BLOCK, let data = cmark_node_get_user_data(raw) else {
+        return 0
+      }
       let bits = UInt(bitPattern: data)
       return bits & 0xFF == Self.lineTag ? Int(bits >> 8) : 0
     }
     nonmutating set {
-      cmark_node_set_user_data(raw, UnsafeMutableRawPointer(bitPattern: UInt(newValue) << 8 | Self.lineTag))
+      cmark_node_set_user_data(
+        raw, UnsafeMutableRawPointer(bitPattern: UInt(newValue) << 8 | Self.lineTag))
     }
   }
 
@@ -139,7 +144,9 @@ struct MarkdownNode: Hashable {
 
   var fenceInfo: String { cmark_node_get_fence_info(raw).map { String(cString: $0) } ?? "" }
   var headingLevel: Int { Int(cmark_node_get_heading_level(raw)) }
-  var isOrderedList: Bool { type == CMARK_NODE_LIST && cmark_node_get_list_type(raw) == CMARK_ORDERED_LIST }
+  var isOrderedList: Bool {
+    type == CMARK_NODE_LIST && cmark_node_get_list_type(raw) == CMARK_ORDERED_LIST
+  }
   var listStart: Int { Int(cmark_node_get_list_start(raw)) }
   func setListTight(_ tight: Bool) { cmark_node_set_list_tight(raw, tight ? 1 : 0) }
 

@@ -46,16 +46,23 @@ struct PageParts {
     title = ""
     for block in root.children {
       // `<a name='x'></a>` just above a heading names that heading's stage, not the one before.
-      if block.isAnchorParagraph, let next = block.next, next.type == CMARK_NODE_HEADING, next.headingLevel == 2 {
+      if block.isAnchorParagraph, let next = block.next, next.type == CMARK_NODE_HEADING,
+        next.headingLevel == 2
+      {
         heldAnchors.append(block)
         continue
       }
-      if block.type == CMARK_NODE_HEADING && block.headingLevel == 1 && titleNode == nil && stages.isEmpty {
+      if block.type == CMARK_NODE_HEADING && block.headingLevel == 1 && titleNode == nil
+        && stages.isEmpty
+      {
         titleNode = block
         title = slugs[block]?.title ?? block.plainText
       } else if block.type == CMARK_NODE_HEADING && block.headingLevel == 2 {
         let source = slugs[block] ?? (Slug.make(block.plainText), block.plainText)
-        stages.append(Stage(heading: block, slug: source.slug, sourceTitle: source.title, line: block.line + offset))
+        stages.append(
+          Stage(
+            heading: block, slug: source.slug, sourceTitle: source.title, line: block.line + offset)
+        )
         stageBlocks.append(heldAnchors)
         heldAnchors = []
       } else if stages.isEmpty {
@@ -66,7 +73,9 @@ struct PageParts {
     }
     if stages.isEmpty || preamble.contains(where: \.isOrderedList) {
       // Steps before any H2, or a page without H2 headings: a stage named after the page.
-      let stage = Stage(heading: nil, slug: Slug.make(title), sourceTitle: title, line: titleNode.map { $0.line + offset } ?? 1)
+      let stage = Stage(
+        heading: nil, slug: Slug.make(title), sourceTitle: title,
+        line: titleNode.map { $0.line + offset } ?? 1)
       stages.insert(stage, at: 0)
       stageBlocks.insert(preamble, at: 0)
       preamble = []
@@ -86,7 +95,9 @@ struct PageParts {
       }
       var lead: [MarkdownNode] = []
       if sawList, !stage.steps.isEmpty {
-        if pending.contains(where: { $0.type == CMARK_NODE_HEADING || $0.type == CMARK_NODE_CUSTOM_BLOCK && $0.isHeading }) {
+        if pending.contains(where: {
+          $0.type == CMARK_NODE_HEADING || $0.type == CMARK_NODE_CUSTOM_BLOCK && $0.isHeading
+        }) {
           lead = pending
         } else {
           stage.steps[stage.steps.count - 1].blocks += pending
@@ -100,13 +111,19 @@ struct PageParts {
         var number = block.listStart + offsetInList
         if let last = stage.steps.last?.number, number <= last { number = last + 1 }
         stage.steps.append(
-          Step(number: number, line: item.line + offset, blocks: item.children, lead: offsetInList == 0 ? lead : []))
+          Step(
+            number: number, line: item.line + offset, blocks: item.children,
+            lead: offsetInList == 0 ? lead : []))
       }
     }
     if sawList {
       stage.outro = pending
     } else {
-      stage.steps = [Step(number: 1, line: stage.intro.first.map { line(of: $0) } ?? stage.line, blocks: stage.intro)]
+      stage.steps = [
+        Step(
+          number: 1, line: stage.intro.first.map { line(of: $0) } ?? stage.line, blocks: stage.intro
+        )
+      ]
       stage.intro = []
     }
   }
@@ -149,7 +166,8 @@ extension MarkdownNode {
     return children.allSatisfy { child in
       switch child.type {
       case CMARK_NODE_CUSTOM_INLINE:
-        return cmark_node_get_on_enter(child.raw).map { String(cString: $0).hasPrefix("<a id=") } ?? false
+        return cmark_node_get_on_enter(child.raw).map { String(cString: $0).hasPrefix("<a id=") }
+          ?? false
       case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
         return true
       case CMARK_NODE_TEXT:

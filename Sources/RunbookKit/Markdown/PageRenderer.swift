@@ -1,5 +1,5 @@
-import Foundation
 internal import Ccmark
+import Foundation
 
 /// One deployment's view of the runbook's values: what each sample name becomes.
 public struct ValueBinding: Sendable {
@@ -37,11 +37,15 @@ public struct PageRenderer: Sendable {
     }
     if let first = parts.stages.first {
       for block in parts.preamble {
-        for anchor in Self.anchors(in: block) where anchors[anchor] == nil { anchors[anchor] = first.slug }
+        for anchor in Self.anchors(in: block) where anchors[anchor] == nil {
+          anchors[anchor] = first.slug
+        }
       }
     }
     let images = tree.root.preorder.compactMap { node -> (String, Int)? in
-      guard node.type == CMARK_NODE_IMAGE, let url = node.url, !Substitution.isAbsolute(url) else { return nil }
+      guard node.type == CMARK_NODE_IMAGE, let url = node.url, !Substitution.isAbsolute(url) else {
+        return nil
+      }
       return (url, parts.line(of: node))
     }
     return PageOutline(
@@ -59,15 +63,19 @@ public struct PageRenderer: Sendable {
   /// the docs' PowerShell often is: PowerShell takes them, other shells and checkers do not.
   func enDashWarnings(in root: MarkdownNode, parts: PageParts) -> [Diagnostic] {
     root.preorder.compactMap { node in
-      guard node.type == CMARK_NODE_CODE_BLOCK || node.type == CMARK_NODE_CODE, let code = node.literal,
+      guard node.type == CMARK_NODE_CODE_BLOCK || node.type == CMARK_NODE_CODE,
+        let code = node.literal,
         let range = code.range(of: "(^|[ \\t(])[–—][A-Za-z]", options: .regularExpression)
       else { return nil }
-      let example = code[range].trimmingCharacters(in: CharacterSet(charactersIn: " \t("))
+      let example =
+        code[range].trimmingCharacters(in: CharacterSet(charactersIn: " \t("))
         + code[range.upperBound...].prefix { $0.isLetter }
       return .warning(
         at: SourceLocation(path: page.path, line: parts.line(of: node)),
         "the command writes a parameter with an en dash ('\(example)'), not '-'",
-        fix: "PowerShell accepts it, but cmd.exe and most checkers do not: type '-' when you run it, or fix the page")
+        fix:
+          "PowerShell accepts it, but cmd.exe and most checkers do not: type '-' when you run it, or fix the page"
+      )
     }
   }
 
@@ -110,12 +118,14 @@ public struct PageRenderer: Sendable {
     var diagnostics = leftovers(in: tree.root, parts: parts, secrets: secrets)
     var noteHTML: [String: String] = [:]
     for note in notes?.notes ?? [] {
-      noteHTML["\(note.stage) \(note.step)"] = render(note, substitution, usage: &usage, diagnostics: &diagnostics)
+      noteHTML["\(note.stage) \(note.step)"] = render(
+        note, substitution, usage: &usage, diagnostics: &diagnostics)
     }
     if let links {
       for (index, stage) in parts.stages.enumerated() {
         let blocks = stage.allBlocks + (index == 0 ? parts.preamble : [])
-        diagnostics += links.rewrite(blocks: blocks, page: page, stage: stage.slug, line: parts.line(of:))
+        diagnostics += links.rewrite(
+          blocks: blocks, page: page, stage: stage.slug, line: parts.line(of:))
       }
     }
     return RenderedPage(
@@ -143,13 +153,15 @@ public struct PageRenderer: Sendable {
 private extension PageRenderer {
   /// A validation note goes through the same rewriting and substitution as the page.
   func render(
-    _ note: ValidationNote, _ substitution: Substitution, usage: inout [Int], diagnostics: inout [Diagnostic]
+    _ note: ValidationNote, _ substitution: Substitution, usage: inout [Int],
+    diagnostics: inout [Diagnostic]
   ) -> String {
     let tree = MarkdownTree(parsing: note.markdown)
     var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1, source: note.markdown)
     rewriter.rewrite(tree.root)
     for (index, count) in substitution.apply(to: tree.root).enumerated() { usage[index] += count }
-    let secrets = Set(substitution.replacements.indices.filter { substitution.replacements[$0].isSecret })
+    let secrets = Set(
+      substitution.replacements.indices.filter { substitution.replacements[$0].isSecret })
     diagnostics += Self.leftovers(
       in: tree.root, matcher: matcher, secrets: secrets, path: note.location.path,
       line: { $0.fileLine(offset: note.firstLine - 1) })
@@ -171,7 +183,9 @@ private extension PageRenderer {
   /// Top and bottom step-by-step blocks name the same pages: each link once.
   static func unique(_ links: [NavigationLink]) -> [NavigationLink] {
     var seen = Set<String>()
-    return links.sorted { $0.line < $1.line }.filter { seen.insert("\($0.direction.rawValue) \($0.target)").inserted }
+    return links.sorted { $0.line < $1.line }.filter {
+      seen.insert("\($0.direction.rawValue) \($0.target)").inserted
+    }
   }
 
   /// The page's own "this walkthrough uses sample names" note, made real: this deployment's
@@ -179,8 +193,10 @@ private extension PageRenderer {
   static func valuesTable(bindings: [ValueBinding], usage: [Int]) -> String {
     let rows = bindings.indices.filter { usage[$0] > 0 }.map { index in
       let binding = bindings[index]
-      let replacement = Replacement(key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret)
-      return "<tr><td>\(binding.spec.description.htmlEscaped)</td><td><code>\(binding.spec.key.htmlEscaped)</code></td>"
+      let replacement = Replacement(
+        key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret)
+      return
+        "<tr><td>\(binding.spec.description.htmlEscaped)</td><td><code>\(binding.spec.key.htmlEscaped)</code></td>"
         + "<td>\(replacement.openTag)\(binding.value.htmlEscaped)</span></td></tr>"
     }
     guard !rows.isEmpty else { return "" }
@@ -205,7 +221,8 @@ private extension PageRenderer {
       guard let url = image.url, missing.contains(url) else { continue }
       let placeholder = MarkdownNode.custom(
         block: false,
-        enter: "<span class=\"image-missing\" role=\"img\" title=\"\(url.htmlEscaped) is missing\">",
+        enter:
+          "<span class=\"image-missing\" role=\"img\" title=\"\(url.htmlEscaped) is missing\">",
         exit: "</span>")
       image.moveChildren(to: placeholder)
       image.replace(with: placeholder)
@@ -215,7 +232,8 @@ private extension PageRenderer {
   /// A sample name left in the visible text after substitution (inside a longer word, say) is
   /// an error at the line it came from: a runbook never ships with "contoso" in a command.
   func leftovers(in root: MarkdownNode, parts: PageParts, secrets: Set<Int>) -> [Diagnostic] {
-    Self.leftovers(in: root, matcher: matcher, secrets: secrets, path: page.path, line: parts.line(of:))
+    Self.leftovers(
+      in: root, matcher: matcher, secrets: secrets, path: page.path, line: parts.line(of:))
   }
 }
 
@@ -223,7 +241,8 @@ extension PageRenderer {
   /// - Parameter secrets: the values whose samples are passwords: never allowed anywhere, not even
   ///   in a relative path that is no visible text.
   static func leftovers(
-    in root: MarkdownNode, matcher: SampleMatcher, secrets: Set<Int>, path: String, line: (MarkdownNode) -> Int
+    in root: MarkdownNode, matcher: SampleMatcher, secrets: Set<Int>, path: String,
+    line: (MarkdownNode) -> Int
   ) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     for node in root.preorder {
@@ -237,24 +256,32 @@ extension PageRenderer {
         text = nil
       }
       guard let text else { continue }
-      let relativeURL = (node.type == CMARK_NODE_LINK || node.type == CMARK_NODE_IMAGE) && !Substitution.isAbsolute(text)
-      for match in matcher.occurrences(in: text) where !relativeURL || secrets.contains(match.value) {
+      let relativeURL =
+        (node.type == CMARK_NODE_LINK || node.type == CMARK_NODE_IMAGE)
+        && !Substitution.isAbsolute(text)
+      for match in matcher.occurrences(in: text) where !relativeURL || secrets.contains(match.value)
+      {
         if secrets.contains(match.value) {
           diagnostics.append(
             .error(
               at: SourceLocation(path: path, line: line(node)),
               "the sample password '\(String(decoding: Array(text.utf8)[match.range], as: UTF8.self))' would reach the page in \(Self.quote(text, around: match.range))",
-              fix: "a password never goes on a page: reword this, or make it a whole word so the secret's reference replaces it"))
+              fix:
+                "a password never goes on a page: reword this, or make it a whole word so the secret's reference replaces it"
+            ))
           continue
         }
         let bytes = Array(text.utf8)[match.range]
         let found = String(decoding: bytes, as: UTF8.self)
-        let sample = matcher.samples.first { $0.sample.lowercased() == found.lowercased() }?.sample ?? found
+        let sample =
+          matcher.samples.first { $0.sample.lowercased() == found.lowercased() }?.sample ?? found
         diagnostics.append(
           .error(
             at: SourceLocation(path: path, line: line(node)),
             "sample name '\(found)' is left in \(Self.quote(text, around: match.range)) after substitution",
-            fix: "'\(sample)' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition"))
+            fix:
+              "'\(sample)' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition"
+          ))
       }
     }
     return diagnostics
@@ -265,7 +292,8 @@ extension PageRenderer {
     let bytes = Array(text.utf8)
     let start = bytes[..<range.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
     let end = bytes[range.upperBound...].firstIndex(of: 0x0A) ?? bytes.count
-    let line = String(decoding: bytes[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    let line = String(decoding: bytes[start..<end], as: UTF8.self).trimmingCharacters(
+      in: .whitespaces)
     return "'" + (line.count > 80 ? line.prefix(77) + "..." : line) + "'"
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 internal import Ccmark
+import Foundation
 
 /// GFM pipe tables, which plain cmark leaves as paragraphs of soft-broken lines.
 ///
@@ -23,7 +23,9 @@ enum PipeTable {
       guard rows[0].contains("|"), let alignments = delimiterRow(rows[1]) else { continue }
       let header = cells(rows[0])
       guard header.count == alignments.count else { continue }
-      paragraph.replace(with: table(header: header, rows: rows.dropFirst(2).map(cells), alignments: alignments, line: start))
+      paragraph.replace(
+        with: table(
+          header: header, rows: rows.dropFirst(2).map(cells), alignments: alignments, line: start))
     }
   }
 
@@ -72,8 +74,11 @@ enum PipeTable {
     return cells.map { $0.trimmingCharacters(in: .whitespaces) }
   }
 
-  private static func table(header: [String], rows: [[String]], alignments: [Alignment], line: Int) -> MarkdownNode {
-    let table = MarkdownNode.custom(block: true, enter: "<div class=\"table-scroll\"><table>", exit: "</table></div>")
+  private static func table(header: [String], rows: [[String]], alignments: [Alignment], line: Int)
+    -> MarkdownNode
+  {
+    let table = MarkdownNode.custom(
+      block: true, enter: "<div class=\"table-scroll\"><table>", exit: "</table></div>")
     table.sourceLine = line
     let head = MarkdownNode.custom(block: true, enter: "<thead>", exit: "</thead>")
     head.append(row(header, tag: "th", alignments: alignments))

@@ -45,7 +45,9 @@ public struct SampleMatcher: Sendable {
       for sample in samples where !sample.isEmpty {
         all.append((sample, value))
         let bytes = sample.utf8.map(Self.lower)
-        let after = (value < contexts.count ? contexts[value][sample] ?? [] : []).map { $0.utf8.map(Self.lower) }
+        let after = (value < contexts.count ? contexts[value][sample] ?? [] : []).map {
+          $0.utf8.map(Self.lower)
+        }
         buckets[Int(bytes[0])].append(Sample(bytes: bytes, value: value, after: after))
       }
     }
@@ -81,13 +83,15 @@ public struct SampleMatcher: Sendable {
       if !candidates.isEmpty {
         for sample in candidates where sample.bytes.count <= count - index {
           var equal = true
-          for offset in 1..<sample.bytes.count where Self.lower(bytes[index + offset]) != sample.bytes[offset] {
+          for offset in 1..<sample.bytes.count
+          where Self.lower(bytes[index + offset]) != sample.bytes[offset] {
             equal = false
             break
           }
           let end = index + sample.bytes.count
           if equal && (!wholeTokens || end == count || !Self.isTokenByte(bytes[end]))
-            && (sample.after.isEmpty || sample.after.contains { Self.bytes(bytes, before: index, endWith: $0) })
+            && (sample.after.isEmpty
+              || sample.after.contains { Self.bytes(bytes, before: index, endWith: $0) })
           {
             matched = sample
             break
@@ -104,9 +108,12 @@ public struct SampleMatcher: Sendable {
     return result
   }
 
-  static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, before index: Int, endWith suffix: [UInt8]) -> Bool {
+  static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, before index: Int, endWith suffix: [UInt8])
+    -> Bool
+  {
     guard suffix.count <= index else { return false }
-    for offset in suffix.indices where lower(bytes[index - suffix.count + offset]) != suffix[offset] { return false }
+    for offset in suffix.indices where lower(bytes[index - suffix.count + offset]) != suffix[offset]
+    { return false }
     return true
   }
 

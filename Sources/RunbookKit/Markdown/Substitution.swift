@@ -10,7 +10,8 @@ struct Replacement {
   var openTag: String {
     let classes = isSecret ? "value secret" : "value"
     let hover = isSecret ? "\(key): where the password is kept" : key
-    return "<span class=\"\(classes)\" data-key=\"\(key.htmlEscaped)\" title=\"\(hover.htmlEscaped)\">"
+    return
+      "<span class=\"\(classes)\" data-key=\"\(key.htmlEscaped)\" title=\"\(hover.htmlEscaped)\">"
   }
 }
 
@@ -53,7 +54,8 @@ struct Substitution {
     if url.hasPrefix("//") { return true }
     guard let colon = url.firstIndex(of: ":") else { return false }
     let scheme = url[..<colon]
-    return !scheme.isEmpty && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+    return !scheme.isEmpty
+      && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
   }
 
   private func substituteText(_ node: MarkdownNode, usage: inout [Int]) {
@@ -81,9 +83,10 @@ struct Substitution {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
     guard !matches.isEmpty else { return }
-    let language = node.fenceInfo.split(separator: " ").first.map {
-      " class=\"language-\(String($0).htmlEscaped)\""
-    } ?? ""
+    let language =
+      node.fenceInfo.split(separator: " ").first.map {
+        " class=\"language-\(String($0).htmlEscaped)\""
+      } ?? ""
     let pre = MarkdownNode.inlineBlock(enter: "<pre><code\(language)>", exit: "</code></pre>")
     for fragment in fragments(of: literal, matches, usage: &usage) {
       pre.content.append(fragment)

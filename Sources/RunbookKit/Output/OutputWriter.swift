@@ -82,7 +82,9 @@ public struct OutputWriter: Sendable {
   /// which is what makes the site appear at once; syncing each file would only slow a batch.
   static func writeFile(_ path: String, _ data: Data) throws {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    guard descriptor >= 0 else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    }
     defer { close(descriptor) }
     try data.withUnsafeBytes { buffer in
       var offset = 0
@@ -119,32 +121,43 @@ public struct OutputWriter: Sendable {
     public var runbook: String
 
     public init(id: String, name: String, stages: Int, steps: Int, runbook: String) {
-      (self.id, self.name, self.stages, self.steps, self.runbook) = (id, name, stages, steps, runbook)
+      (self.id, self.name, self.stages, self.steps, self.runbook) = (
+        id, name, stages, steps, runbook
+      )
     }
 
     public init(_ site: DeploymentSite) {
       self.init(
-        id: site.deployment.id, name: site.deployment.name, stages: site.stageCount, steps: site.stepCount,
+        id: site.deployment.id, name: site.deployment.name, stages: site.stageCount,
+        steps: site.stepCount,
         runbook: site.runbookTitle)
     }
   }
 
   /// The sites in the output folder, by id: what `Output/index.html` lists.
   public func sites() -> [SiteEntry] {
-    guard let text = try? String(contentsOf: folder.appendingPathComponent(Self.manifest), encoding: .utf8) else {
+    guard
+      let text = try? String(
+        contentsOf: folder.appendingPathComponent(Self.manifest), encoding: .utf8)
+    else {
       return []
     }
     return text.split(separator: "\n").compactMap { line in
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-      guard fields.count == 5, FileManager.default.fileExists(atPath: folder.appendingPathComponent(fields[0]).path)
+      guard fields.count == 5,
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent(fields[0]).path)
       else { return nil }
-      return SiteEntry(id: fields[0], name: fields[1], stages: Int(fields[2]) ?? 0, steps: Int(fields[3]) ?? 0, runbook: fields[4])
+      return SiteEntry(
+        id: fields[0], name: fields[1], stages: Int(fields[2]) ?? 0, steps: Int(fields[3]) ?? 0,
+        runbook: fields[4])
     }.sorted { $0.id < $1.id }
   }
 
   /// Records what a build wrote: `written` replace their entries; with `keeping`, the runbook's
   /// sites whose deployment files are gone are removed, folder and entry.
-  public func updateManifest(written: [SiteEntry], runbook: String, keeping ids: Set<String>?) throws {
+  public func updateManifest(written: [SiteEntry], runbook: String, keeping ids: Set<String>?)
+    throws
+  {
     var entries = Dictionary(sites().map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     for entry in written { entries[entry.id] = entry }
     if let ids {

@@ -3,7 +3,9 @@ import Foundation
 /// Prints a site's `print.html` to PDF with headless Chromium.
 public struct PDFPrinter: Sendable {
   /// Browser commands tried in order on PATH.
-  public static let browsers = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+  public static let browsers = [
+    "chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+  ]
 
   public let browser: URL
 
@@ -12,7 +14,9 @@ public struct PDFPrinter: Sendable {
   }
 
   /// The first browser found on PATH, or nil.
-  public static func findBrowser(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+  public static func findBrowser(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> URL? {
     let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
     for name in browsers {
       for folder in folders {
@@ -33,8 +37,10 @@ public struct PDFPrinter: Sendable {
   /// Page size and margins come from the page's CSS `@page`; Chromium adds no header or footer
   /// of its own, and makes bookmarks from the headings.
   public func print(_ page: URL, to pdf: URL) throws(Failure) {
-    let temporary = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent).new-\(getpid())")
-    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-chromium-\(UUID().uuidString)")
+    let temporary = pdf.deletingLastPathComponent().appendingPathComponent(
+      ".\(pdf.lastPathComponent).new-\(getpid())")
+    let profile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-chromium-\(UUID().uuidString)")
     defer {
       try? FileManager.default.removeItem(at: profile)
       try? FileManager.default.removeItem(at: temporary)
@@ -58,21 +64,25 @@ public struct PDFPrinter: Sendable {
     }
     let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    let size = (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int) ?? 0
+    let size =
+      (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int) ?? 0
     guard process.terminationStatus == 0, size > 0 else {
       throw Failure(
-        description: "\(browser.lastPathComponent) exited with status \(process.terminationStatus) and wrote no PDF; it said:\n"
+        description:
+          "\(browser.lastPathComponent) exited with status \(process.terminationStatus) and wrote no PDF; it said:\n"
           + Self.relevant(said))
     }
     if rename(temporary.path, pdf.path) != 0 {
-      throw Failure(description: "cannot move the PDF to \(pdf.path): \(String(cString: strerror(errno)))")
+      throw Failure(
+        description: "cannot move the PDF to \(pdf.path): \(String(cString: strerror(errno)))")
     }
   }
 
   /// Chromium's stderr without the noise it always prints (D-Bus, the launcher's shell).
   static func relevant(_ stderr: String) -> String {
     let lines = stderr.split(separator: "\n").filter { line in
-      !line.contains("dbus") && !line.contains("unexpected operator") && !line.trimmingCharacters(in: .whitespaces).isEmpty
+      !line.contains("dbus") && !line.contains("unexpected operator")
+        && !line.trimmingCharacters(in: .whitespaces).isEmpty
     }
     return lines.isEmpty ? "  (nothing)" : lines.map { "  " + $0 }.joined(separator: "\n")
   }

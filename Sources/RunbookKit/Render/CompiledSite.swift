@@ -57,7 +57,8 @@ public struct CompiledFile: Sendable {
     var start = 0
     var index = 0
     func matches(_ pattern: [UInt8], at position: Int) -> Bool {
-      position + pattern.count <= bytes.count && bytes[position..<(position + pattern.count)].elementsEqual(pattern)
+      position + pattern.count <= bytes.count
+        && bytes[position..<(position + pattern.count)].elementsEqual(pattern)
     }
     while index < bytes.count {
       let byte = bytes[index]
@@ -73,7 +74,8 @@ public struct CompiledFile: Sendable {
       }
       var end = index + opening.count
       while end < bytes.count && !matches(closing, at: end) && end - index < 32 { end += 1 }
-      let code = String(decoding: bytes[(index + opening.count)..<min(end, bytes.count)], as: UTF8.self)
+      let code = String(
+        decoding: bytes[(index + opening.count)..<min(end, bytes.count)], as: UTF8.self)
       guard matches(closing, at: end), let hole = Hole(code: Substring(code)) else {
         index += 1
         continue
@@ -103,9 +105,10 @@ public struct CompiledFile: Sendable {
   func filled(with values: [String], name: String, id: String, hash: String) -> Data {
     if case .bytes(let data) = pieces.first, pieces.count == 1 { return data }
     var output = Data()
-    output.reserveCapacity(pieces.reduce(0) { total, piece in
-      if case .bytes(let data) = piece { return total + data.count } else { return total + 32 }
-    })
+    output.reserveCapacity(
+      pieces.reduce(0) { total, piece in
+        if case .bytes(let data) = piece { return total + data.count } else { return total + 32 }
+      })
     for piece in pieces {
       switch piece {
       case .bytes(let data):
@@ -164,23 +167,28 @@ public struct CompiledSite: Sendable {
   public func fill(_ deployment: Deployment) -> DeploymentSite {
     let values = definition.values.map { deployment.values[$0.key] ?? "" }
     var diagnostics: [Diagnostic] = []
-    let passwords = SampleMatcher(samples: definition.values.map { $0.kind == .secret ? $0.samples : [] })
+    let passwords = SampleMatcher(
+      samples: definition.values.map { $0.kind == .secret ? $0.samples : [] })
     for (spec, value) in zip(definition.values, values) {
       if let found = passwords.occurrences(in: value).first {
         let sample = String(decoding: Array(value.utf8)[found.range], as: UTF8.self)
         diagnostics.append(
           .error(
-            at: deployment.location(of: spec.key), "the value of '\(spec.key)' holds the sample password '\(sample)'",
+            at: deployment.location(of: spec.key),
+            "the value of '\(spec.key)' holds the sample password '\(sample)'",
             fix: "a sample password never goes on a page: give where the real password is kept"))
       }
     }
     let files = files.map { file in
       SiteFile(
-        path: file.path, data: file.filled(with: values, name: deployment.name, id: deployment.id, hash: deployment.fileHash),
+        path: file.path,
+        data: file.filled(
+          with: values, name: deployment.name, id: deployment.id, hash: deployment.fileHash),
         shared: file.isShared)
     }
     return DeploymentSite(
-      deployment: deployment, runbookTitle: runbookTitle, files: files, stageCount: stageCount, stepCount: stepCount,
+      deployment: deployment, runbookTitle: runbookTitle, files: files, stageCount: stageCount,
+      stepCount: stepCount,
       diagnostics: diagnostics)
   }
 }

@@ -22,14 +22,19 @@ struct OutputGate {
       if let secret = found.0.first {
         diagnostics.append(
           .error(
-            at: at, "the page holds the sample password '\(secretSamples.samples.first { $0.value == secret.value }?.sample ?? "")'",
-            fix: "a sample password must always be replaced: list it under the samples of \(secretKeys.joined(separator: " or ")) in \(definition.path)"))
+            at: at,
+            "the page holds the sample password '\(secretSamples.samples.first { $0.value == secret.value }?.sample ?? "")'",
+            fix:
+              "a sample password must always be replaced: list it under the samples of \(secretKeys.joined(separator: " or ")) in \(definition.path)"
+          ))
       }
       for sample in Set(found.1).sorted() {
         diagnostics.append(
           .error(
             at: at, "the page shows the sample name '\(sample)' outside a substituted value",
-            fix: "it comes from Templates/ or a description in \(definition.path): write it without sample names"))
+            fix:
+              "it comes from Templates/ or a description in \(definition.path): write it without sample names"
+          ))
       }
     }
     return diagnostics
@@ -84,11 +89,15 @@ struct OutputGate {
     "<span class=\"value", "<span class=\"deployment-name\"", "<span class=\"deployment-file\"",
   ].map { Array($0.utf8) }
 
-  private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: String) -> Bool {
+  private static func startsWith(
+    _ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: String
+  ) -> Bool {
     startsWith(bytes, at: index, Array(prefix.utf8))
   }
 
-  private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: [UInt8]) -> Bool {
+  private static func startsWith(
+    _ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: [UInt8]
+  ) -> Bool {
     guard index + prefix.count <= bytes.count else { return false }
     for offset in prefix.indices where bytes[index + offset] != prefix[offset] { return false }
     return true

@@ -63,13 +63,17 @@ public struct SiteRenderer: Sendable {
     let placeholders = Deployment(
       id: Hole.id.text, name: Hole.name.text,
       values: Dictionary(
-        uniqueKeysWithValues: runbook.definition.values.enumerated().map { ($1.key, Hole.value($0).text) }),
+        uniqueKeysWithValues: runbook.definition.values.enumerated().map {
+          ($1.key, Hole.value($0).text)
+        }),
       path: "", fileHash: Hole.hash.text)
     let site = renderDirect(placeholders)
     return CompiledSite(
       runbookTitle: runbook.definition.title, definition: runbook.definition,
       files: site.files.map { file in
-        file.path.hasSuffix(".html") ? CompiledFile(path: file.path, compiling: file.data) : CompiledFile(path: file.path, data: file.data)
+        file.path.hasSuffix(".html")
+          ? CompiledFile(path: file.path, compiling: file.data)
+          : CompiledFile(path: file.path, data: file.data)
       },
       stageCount: site.stageCount, stepCount: site.stepCount, diagnostics: site.diagnostics)
   }
@@ -81,7 +85,8 @@ public struct SiteRenderer: Sendable {
     }
     let pages = runbook.pages.map { page in
       PageRenderer(page: page, matcher: runbook.matcher).render(
-        bindings: bindings, links: runbook.links, missingImages: runbook.missingImages[page.name] ?? [],
+        bindings: bindings, links: runbook.links,
+        missingImages: runbook.missingImages[page.name] ?? [],
         imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
     }
     var diagnostics = pages.flatMap(\.diagnostics)
@@ -115,14 +120,19 @@ public struct SiteRenderer: Sendable {
       context["introHTML"] = link.stage.introHTML
       context["outroHTML"] = link.stage.outroHTML
       context["steps"] = link.stage.steps.map { step -> [String: Any] in
-        var values: [String: Any] = ["number": step.number, "html": step.html, "key": "\(link.page.name)/\(link.stage.slug)/\(step.number)"]
+        var values: [String: Any] = [
+          "number": step.number, "html": step.html,
+          "key": "\(link.page.name)/\(link.stage.slug)/\(step.number)",
+        ]
         if let note = step.noteHTML { values["noteHTML"] = note }
         if let lead = step.leadHTML { values["leadHTML"] = lead }
         return values
       }
       if index > 0 {
         let previous = chain[index - 1]
-        context["previous"] = ["href": href(previous, from: link.page.name), "title": previous.stage.title]
+        context["previous"] = [
+          "href": href(previous, from: link.page.name), "title": previous.stage.title,
+        ]
       } else if let before = upstreamLink(.previous) {
         context["before"] = before
       }
@@ -134,7 +144,8 @@ public struct SiteRenderer: Sendable {
       }
       files.append(
         SiteFile(
-          path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", context)))
+          path: "\(link.page.name)/\(link.stage.slug).html",
+          text: templates.render("stage", context)))
     }
 
     var overview = common
@@ -142,12 +153,18 @@ public struct SiteRenderer: Sendable {
     overview["home"] = "../index.html"
     overview["stageCount"] = chain.count
     overview["stepCount"] = stepCount
-    overview["start"] = chain.first.map { "\(LinkResolver.escape($0.page.name))/\(LinkResolver.escape($0.stage.slug)).html" } ?? ""
+    overview["start"] =
+      chain.first.map {
+        "\(LinkResolver.escape($0.page.name))/\(LinkResolver.escape($0.stage.slug)).html"
+      } ?? ""
     overview["values"] = bindings.indices.map { index -> [String: Any] in
       let binding = bindings[index]
       return [
-        "key": binding.spec.key, "description": binding.spec.description, "kind": binding.spec.kind.rawValue,
-        "valueHTML": Replacement(key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret).openTag
+        "key": binding.spec.key, "description": binding.spec.description,
+        "kind": binding.spec.kind.rawValue,
+        "valueHTML": Replacement(
+          key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret
+        ).openTag
           + binding.value.htmlEscaped + "</span>",
         "uses": usage[index],
       ]
@@ -169,12 +186,17 @@ public struct SiteRenderer: Sendable {
     if let before = upstreamLink(.previous) { overview["before"] = before }
     if let after = upstreamLink(.next) { overview["after"] = after }
     files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
-    files.insert(SiteFile(path: "print.html", text: printPage(common: common, chain: chain, overview: overview)), at: 1)
+    files.insert(
+      SiteFile(
+        path: "print.html", text: printPage(common: common, chain: chain, overview: overview)),
+      at: 1)
 
     files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
     for page in runbook.pages {
       for image in runbook.images[page.name] ?? [] {
-        if let data = FileManager.default.contents(atPath: page.directory.appendingPathComponent(image).path) {
+        if let data = FileManager.default.contents(
+          atPath: page.directory.appendingPathComponent(image).path)
+        {
           files.append(SiteFile(path: "\(page.name)/\(image)", data: data))
         }
       }
@@ -186,7 +208,8 @@ public struct SiteRenderer: Sendable {
         files, site: "<deployment>")
     }
     return DeploymentSite(
-      deployment: deployment, runbookTitle: runbook.definition.title, files: files, stageCount: chain.count, stepCount: stepCount,
+      deployment: deployment, runbookTitle: runbook.definition.title, files: files,
+      stageCount: chain.count, stepCount: stepCount,
       diagnostics: diagnostics)
   }
 }
@@ -201,7 +224,8 @@ private extension SiteRenderer {
   /// The whole runbook on one page for the change record: cover, contents, a stage a page,
   /// every step with its note, a tick box and done-by lines, the values sheet and a sign-off.
   func printPage(
-    common: [String: Any], chain: [(page: RenderedPage, stage: RenderedStage)], overview: [String: Any]
+    common: [String: Any], chain: [(page: RenderedPage, stage: RenderedStage)],
+    overview: [String: Any]
   ) -> String {
     var context = common
     context["root"] = ""
@@ -211,7 +235,8 @@ private extension SiteRenderer {
     context["values"] = overview["values"]
     context["stages"] = chain.enumerated().map { index, link -> [String: Any] in
       var stage: [String: Any] = [
-        "stageNumber": index + 1, "titleHTML": link.stage.titleHTML, "pageTitleHTML": link.page.titleHTML,
+        "stageNumber": index + 1, "titleHTML": link.stage.titleHTML,
+        "pageTitleHTML": link.page.titleHTML,
         "introHTML": link.stage.introHTML, "outroHTML": link.stage.outroHTML,
         "steps": link.stage.steps.map { step -> [String: Any] in
           var values: [String: Any] = ["number": step.number, "html": step.html]
@@ -238,7 +263,9 @@ private extension SiteRenderer {
       // Where the browser keeps this deployment's ticks, and which steps there are to tick.
       "runbookId": Slug.make(runbook.definition.title),
       "stageList": runbook.outlines.flatMap { outline in
-        outline.stages.map { "\(outline.name)/\($0.slug):\($0.steps.map { String($0.number) }.joined(separator: ","))" }
+        outline.stages.map {
+          "\(outline.name)/\($0.slug):\($0.steps.map { String($0.number) }.joined(separator: ","))"
+        }
       }.joined(separator: " "),
       "buildDate": buildDate,
     ]

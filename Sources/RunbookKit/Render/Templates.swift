@@ -20,17 +20,27 @@ public struct Templates: Sendable {
       let url = folder.appendingPathComponent(name)
       let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
       do {
-        library.register(try MustacheTemplate(string: text), named: String(name.dropLast(".mustache".count)))
+        library.register(
+          try MustacheTemplate(string: text), named: String(name.dropLast(".mustache".count)))
       } catch let error as MustacheTemplate.ParserError {
         diagnostics.append(
           .error(
-            at: SourceLocation(path: display(url), line: error.context.lineNumber, column: error.context.columnNumber),
-            "template error: \(error.error)", fix: "check the {{...}} tags on that line: every section opened with {{#name}} closes with {{/name}}"))
+            at: SourceLocation(
+              path: display(url), line: error.context.lineNumber, column: error.context.columnNumber
+            ),
+            "template error: \(error.error)",
+            fix:
+              "check the {{...}} tags on that line: every section opened with {{#name}} closes with {{/name}}"
+          ))
       } catch {
-        diagnostics.append(.error(at: SourceLocation(path: display(url)), "template error: \(error)"))
+        diagnostics.append(
+          .error(at: SourceLocation(path: display(url)), "template error: \(error)"))
       }
     }
-    for name in Self.required where library.getTemplate(named: name) == nil && !diagnostics.contains(where: { $0.location.path.hasSuffix("/\(name).mustache") }) {
+    for name in Self.required
+    where library.getTemplate(named: name) == nil
+      && !diagnostics.contains(where: { $0.location.path.hasSuffix("/\(name).mustache") })
+    {
       diagnostics.append(
         .error(
           at: SourceLocation(path: display(folder.appendingPathComponent("\(name).mustache"))),
@@ -42,11 +52,13 @@ public struct Templates: Sendable {
 
     var assets: [(String, Data)] = []
     let assetFolder = folder.appendingPathComponent("assets")
-    let files = (FileManager.default.enumerator(atPath: assetFolder.path)?.allObjects as? [String]) ?? []
+    let files =
+      (FileManager.default.enumerator(atPath: assetFolder.path)?.allObjects as? [String]) ?? []
     for file in files.sorted() {
       var isDirectory: ObjCBool = false
       let url = assetFolder.appendingPathComponent(file)
-      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+        !isDirectory.boolValue,
         let data = FileManager.default.contents(atPath: url.path)
       else { continue }
       assets.append(("assets/" + file, data))

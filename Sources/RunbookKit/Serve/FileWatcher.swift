@@ -17,7 +17,8 @@ public final class FileWatcher: @unchecked Sendable {
   ///   - settle: how long the files must stay unchanged before `onChange` is called (editors
   ///     often write a file in several steps).
   public init(
-    paths: [URL], interval: TimeInterval = 0.1, settle: TimeInterval = 0.05, onChange: @escaping @Sendable () -> Void
+    paths: [URL], interval: TimeInterval = 0.1, settle: TimeInterval = 0.05,
+    onChange: @escaping @Sendable () -> Void
   ) {
     self.paths = paths
     self.interval = interval
@@ -60,7 +61,9 @@ public final class FileWatcher: @unchecked Sendable {
     }
     for url in paths {
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        continue
+      }
       if !isDirectory.boolValue {
         add(url.path)
         continue

@@ -21,8 +21,10 @@ public final class ServeSession: @unchecked Sendable {
 
   /// Builds every deployment in memory; the first build may fail and is then shown as errors.
   public init(location: RunbookLocation) {
-    options = BuildOptions(location: location, output: nil, buildDate: BuildOptions.dateFromEnvironment())
-      .keepingSites()
+    options = BuildOptions(
+      location: location, output: nil, buildDate: BuildOptions.dateFromEnvironment()
+    )
+    .keepingSites()
     let report = SiteBuilder(options: options).build()
     current = SiteServer(report: report)
     firstReport = report
@@ -58,9 +60,14 @@ public final class ServeSession: @unchecked Sendable {
   /// Watches Content/, Templates/, the definition, the deployments and the source folder.
   public func watch() {
     let location = options.location
-    var paths = [location.url("Content"), location.templatesFolder, location.url(location.definition)]
+    var paths = [
+      location.url("Content"), location.templatesFolder, location.url(location.definition),
+    ]
     if let definition = try? location.loadDefinition() {
-      paths += [location.url(definition.deployments), location.url(location.source ?? definition.source), location.url(definition.checks)]
+      paths += [
+        location.url(definition.deployments), location.url(location.source ?? definition.source),
+        location.url(definition.checks),
+      ]
     }
     let watcher = FileWatcher(paths: paths) { [weak self] in
       guard let self else { return }

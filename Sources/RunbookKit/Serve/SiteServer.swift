@@ -94,7 +94,8 @@ public struct SiteServer: Sendable {
     if target == Self.errorsPath {
       let text = errors.map(\.description).joined(separator: "\n")
       return HTTPResponse(
-        status: 200, headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"],
+        status: 200,
+        headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"],
         body: method == "HEAD" ? Data() : Data(text.utf8))
     }
     guard let path = Self.sitePath(target) else {
@@ -105,20 +106,27 @@ public struct SiteServer: Sendable {
     let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
     if files[file] == nil, files[file + "/index.html"] != nil {
       // `/fabrikam` → `/fabrikam/`, so that the overview's relative links work.
-      return HTTPResponse(status: 301, headers: ["Location": "/" + file + "/", "Content-Length": "0"])
+      return HTTPResponse(
+        status: 301, headers: ["Location": "/" + file + "/", "Content-Length": "0"])
     }
     guard let data = files[file], let etag = etags[file] else {
       // The 404 page shows a failed build's errors too: a page may be missing because of them.
       let page = Data(Self.notFoundPage(path).utf8)
       let body = liveReload ? Self.injectingLiveReload(into: page) : page
       return HTTPResponse(
-        status: 404, headers: ["Content-Type": "text/html; charset=utf-8"], body: method == "HEAD" ? Data() : body)
+        status: 404, headers: ["Content-Type": "text/html; charset=utf-8"],
+        body: method == "HEAD" ? Data() : body)
     }
     var headers = [
       "Content-Type": Self.contentType(of: file), "ETag": etag, "Cache-Control": "no-cache",
       "X-Content-Type-Options": "nosniff",
     ]
-    if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+    if let ifNoneMatch,
+      ifNoneMatch.split(separator: ",").contains(where: {
+        $0.trimmingCharacters(in: .whitespaces) == etag
+          || $0.trimmingCharacters(in: .whitespaces) == "*"
+      })
+    {
       return HTTPResponse(status: 304, headers: headers.filter { $0.key != "Content-Type" })
     }
     headers["Content-Length"] = String(data.count)
@@ -132,8 +140,12 @@ public struct SiteServer: Sendable {
     let path = target.prefix { $0 != "?" && $0 != "#" }
     guard path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0") else { return nil }
     let lowered = path.lowercased()
-    guard !lowered.contains("%2f"), !lowered.contains("%5c"), !lowered.contains("%00") else { return nil }
-    guard let decoded = String(path).removingPercentEncoding, !decoded.contains("\\"), !decoded.contains("\0") else {
+    guard !lowered.contains("%2f"), !lowered.contains("%5c"), !lowered.contains("%00") else {
+      return nil
+    }
+    guard let decoded = String(path).removingPercentEncoding, !decoded.contains("\\"),
+      !decoded.contains("\0")
+    else {
       return nil
     }
     let segments = decoded.split(separator: "/", omittingEmptySubsequences: true)
@@ -177,7 +189,9 @@ public struct SiteServer: Sendable {
 
   static func injectingLiveReload(into data: Data) -> Data {
     let tag = Data("<script src=\"/_runbook/live.js\"></script>\n".utf8)
-    guard let end = data.range(of: Data("</body>".utf8), options: .backwards) else { return data + tag }
+    guard let end = data.range(of: Data("</body>".utf8), options: .backwards) else {
+      return data + tag
+    }
     var copy = data
     copy.replaceSubrange(end.lowerBound..<end.lowerBound, with: tag)
     return copy

@@ -1,5 +1,5 @@
-import Foundation
 internal import Ccmark
+import Foundation
 
 /// Sends every link where a reader of the runbook site should land: links between pages of the
 /// runbook go to the stage page holding the target; links to other pages and site-relative links
@@ -11,7 +11,8 @@ public struct LinkResolver: Sendable {
   let upstream: String?
 
   public init(outlines: [PageOutline], upstream: String?) {
-    self.outlines = Dictionary(outlines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    self.outlines = Dictionary(
+      outlines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     self.upstream = upstream
   }
 
@@ -40,11 +41,14 @@ public struct LinkResolver: Sendable {
       guard let upstream else {
         return .broken(
           message: "link to '\(url)', which is not in this runbook",
-          fix: "add the page to 'pages:' in the runbook definition, or add 'upstream:' so that such links go to the published docs")
+          fix:
+            "add the page to 'pages:' in the runbook definition, or add 'upstream:' so that such links go to the published docs"
+        )
       }
       let withoutMarkdown = path.hasSuffix(".md") ? String(path.dropLast(3)) : path
       let base = URL(string: upstream)
-      let resolved = URL(string: withoutMarkdown, relativeTo: base)?.absoluteString ?? upstream + withoutMarkdown
+      let resolved =
+        URL(string: withoutMarkdown, relativeTo: base)?.absoluteString ?? upstream + withoutMarkdown
       return .rewritten(resolved + (fragment.map { "#" + $0 } ?? ""))
     }
     guard let fragment, !fragment.isEmpty else {
@@ -55,10 +59,14 @@ public struct LinkResolver: Sendable {
       let known = outline.stages.map(\.slug)
       return .broken(
         message: "link to '#\(fragment)', which no heading or anchor of \(outline.path) has",
-        fix: Spelling.closest(to: fragment, among: Array(outline.anchors.keys)).map { "did you mean '#\($0)'?" }
+        fix: Spelling.closest(to: fragment, among: Array(outline.anchors.keys)).map {
+          "did you mean '#\($0)'?"
+        }
           ?? "link to one of its stages: \(known.map { "#" + $0 }.joined(separator: ", "))")
     }
-    if outline.name == page && holder == stage { return path.isEmpty ? .unchanged : .rewritten("#" + fragment) }
+    if outline.name == page && holder == stage {
+      return path.isEmpty ? .unchanged : .rewritten("#" + fragment)
+    }
     return .rewritten(href(page: outline.name, stage: holder, from: page, fragment: fragment))
   }
 
@@ -74,8 +82,9 @@ public struct LinkResolver: Sendable {
           break
         case .rewritten(let url):
           link.url = url
-        case let .broken(message, fix):
-          diagnostics.append(.error(at: SourceLocation(path: page.path, line: line(link)), message, fix: fix))
+        case .broken(let message, let fix):
+          diagnostics.append(
+            .error(at: SourceLocation(path: page.path, line: line(link)), message, fix: fix))
         }
       }
     }
@@ -95,11 +104,15 @@ public struct LinkResolver: Sendable {
   }
 
   static func escape(_ component: String) -> String {
-    component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? component
+    component.addingPercentEncoding(
+      withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+      ?? component
   }
 
   private var upstreamOrigin: String? {
-    guard let upstream, let url = URL(string: upstream), let scheme = url.scheme, let host = url.host else {
+    guard let upstream, let url = URL(string: upstream), let scheme = url.scheme,
+      let host = url.host
+    else {
       return nil
     }
     return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")

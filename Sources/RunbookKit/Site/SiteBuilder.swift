@@ -31,10 +31,13 @@ public struct BuildOptions: Sendable {
   }
 
   /// Today, or the day of `SOURCE_DATE_EPOCH` when it is set, as YYYY-MM-DD in UTC.
-  public static func dateFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+  public static func dateFromEnvironment(
+    _ environment: [String: String] = ProcessInfo.processInfo.environment
+  )
     -> String
   {
-    let seconds = environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init) ?? Date().timeIntervalSince1970
+    let seconds =
+      environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init) ?? Date().timeIntervalSince1970
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
@@ -97,33 +100,45 @@ public struct SiteBuilder: Sendable {
     if files.isEmpty {
       report.diagnostics.append(
         .error(
-          at: SourceLocation(path: location.display(runbook.deploymentsFolder)), "no deployment files",
+          at: SourceLocation(path: location.display(runbook.deploymentsFolder)),
+          "no deployment files",
           fix: "write one with 'runbook init NAME', or name deployment files on the command line"))
       return report
     }
     // The runbook is rendered once; each deployment only fills in its values.
-    let compiled = SiteRenderer(runbook: runbook, templates: templates, buildDate: options.buildDate, paper: options.paper)
-      .compile()
+    let compiled = SiteRenderer(
+      runbook: runbook, templates: templates, buildDate: options.buildDate, paper: options.paper
+    )
+    .compile()
     // What is wrong with the pages is wrong for every deployment: said once, and then no site is
     // written, though each deployment file is still checked.
     let pageDiagnostics = compiled.diagnostics.map { options.strict ? $0.promotedToError : $0 }
     report.diagnostics += pageDiagnostics
     let writer = pageDiagnostics.hasErrors ? nil : options.output.map(OutputWriter.init(folder:))
     let ids = files.map { $0.deletingPathExtension().lastPathComponent }
-    writer?.writeShared(compiled.files.compactMap { file in file.sharedData.map { (file.path, $0) } })
+    writer?.writeShared(
+      compiled.files.compactMap { file in file.sharedData.map { (file.path, $0) } })
     // Deployments build in parallel, one per core at a time, each written as soon as it is
     // filled: memory stays flat however many there are. Results are kept in file order.
     let pagesPerSite = compiled.files.filter { $0.path.hasSuffix(".html") }.count
     let progress = options.progress.map { report in
-      { @Sendable (done: Int, total: Int) in report(BuildProgress(done: done, total: total, pagesPerSite: pagesPerSite)) }
+      { @Sendable (done: Int, total: Int) in
+        report(BuildProgress(done: done, total: total, pagesPerSite: pagesPerSite))
+      }
     }
     let keep = options.keepSites
     let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
-      buildDeployment(file: files[index], id: ids[index], runbook: runbook, compiled: compiled, writer: writer, keep: keep)
+      buildDeployment(
+        file: files[index], id: ids[index], runbook: runbook, compiled: compiled, writer: writer,
+        keep: keep)
     }
     for (id, outcome) in zip(ids, outcomes) {
       report.diagnostics += outcome.diagnostics
-      if outcome.ok && !pageDiagnostics.hasErrors { report.built.append(id) } else { report.failed.append(id) }
+      if outcome.ok && !pageDiagnostics.hasErrors {
+        report.built.append(id)
+      } else {
+        report.failed.append(id)
+      }
     }
     if keep && !pageDiagnostics.hasErrors {
       report.sites = outcomes.compactMap(\.site)
@@ -136,15 +151,19 @@ public struct SiteBuilder: Sendable {
         try writer.updateManifest(
           written: outcomes.compactMap(\.entry), runbook: runbook.definition.title,
           keeping: options.deploymentFiles.isEmpty ? Set(ids) : nil)
-        try writer.writeTopLevel("index.html", contents: Data(indexPage(sites: writer.sites(), templates: templates).utf8))
+        try writer.writeTopLevel(
+          "index.html", contents: Data(indexPage(sites: writer.sites(), templates: templates).utf8))
         for asset in templates.assets {
           let url = writer.folder.appendingPathComponent(asset.path)
-          try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+          try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
           try asset.data.write(to: url, options: .atomic)
         }
       } catch {
         report.diagnostics.append(
-          .error(at: SourceLocation(path: location.display(writer.folder)), "cannot write the index: \(error.localizedDescription)",
+          .error(
+            at: SourceLocation(path: location.display(writer.folder)),
+            "cannot write the index: \(error.localizedDescription)",
             fix: "check that the output folder is writable"))
       }
     }
@@ -162,18 +181,32 @@ private extension SiteBuilder {
   }
 
   func buildDeployment(
-    file: URL, id: String, runbook: Runbook, compiled: CompiledSite, writer: OutputWriter?, keep: Bool
+    file: URL, id: String, runbook: Runbook, compiled: CompiledSite, writer: OutputWriter?,
+    keep: Bool
   ) -> Outcome {
     let path = options.location.display(file)
     // The id names the site's folder and the browser's store of ticks: keep it plain.
     guard let first = id.first, first.isLetter || first.isNumber,
       id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
     else {
-      return Outcome(ok: false, diagnostics: [.error(at: SourceLocation(path: path), "the file name '\(id)' cannot name a site folder",
-        fix: "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit")])
+      return Outcome(
+        ok: false,
+        diagnostics: [
+          .error(
+            at: SourceLocation(path: path), "the file name '\(id)' cannot name a site folder",
+            fix:
+              "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit"
+          )
+        ])
     }
     guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-      return Outcome(ok: false, diagnostics: [.error(at: SourceLocation(path: path), "cannot read the deployment file", fix: "check the path; deployment files live in Content/deployments/")])
+      return Outcome(
+        ok: false,
+        diagnostics: [
+          .error(
+            at: SourceLocation(path: path), "cannot read the deployment file",
+            fix: "check the path; deployment files live in Content/deployments/")
+        ])
     }
     let deployment: Deployment
     do {
@@ -186,14 +219,25 @@ private extension SiteBuilder {
     if diagnostics.hasErrors || (options.strict && runbook.warnings.count > 0) {
       return Outcome(ok: false, diagnostics: diagnostics)
     }
-    guard let writer else { return Outcome(ok: true, diagnostics: diagnostics, site: keep ? site : nil) }
+    guard let writer else {
+      return Outcome(ok: true, diagnostics: diagnostics, site: keep ? site : nil)
+    }
     do {
       try writer.write(site)
     } catch {
-      return Outcome(ok: false, diagnostics: diagnostics + [.error(at: SourceLocation(path: options.location.display(writer.folder.appendingPathComponent(id))),
-        "cannot write the site: \(error.localizedDescription)", fix: "check that the output folder is writable and the disk has room")])
+      return Outcome(
+        ok: false,
+        diagnostics: diagnostics + [
+          .error(
+            at: SourceLocation(
+              path: options.location.display(writer.folder.appendingPathComponent(id))),
+            "cannot write the site: \(error.localizedDescription)",
+            fix: "check that the output folder is writable and the disk has room")
+        ])
     }
-    return Outcome(ok: true, diagnostics: diagnostics, entry: OutputWriter.SiteEntry(site), site: keep ? site : nil)
+    return Outcome(
+      ok: true, diagnostics: diagnostics, entry: OutputWriter.SiteEntry(site),
+      site: keep ? site : nil)
   }
 
   func indexPage(sites: [OutputWriter.SiteEntry], templates: Templates) -> String {
