@@ -53,7 +53,13 @@ let package = Package(
     // The benchmark the README names: whole processes, timed and measured from outside.
     .executableTarget(
       name: "runbook-bench",
+      dependencies: ["LoopbackHTTP"],
       path: "Benchmarks/RunbookBench"
+    ),
+    // A raw HTTP client on 127.0.0.1 for the server's tests and benchmark.
+    .target(
+      name: "LoopbackHTTP",
+      path: "Tests/LoopbackHTTP"
     ),
     .testTarget(
       name: "RunbookKitTests",
@@ -62,12 +68,12 @@ let package = Package(
     // Runs the built `runbook` binary, so it depends on the executable to have it built.
     .testTarget(
       name: "RunbookCLITests",
-      dependencies: ["runbook"]
+      dependencies: ["runbook", "LoopbackHTTP"]
     ),
     // The live server: one test on an ephemeral port, and SIGINT.
     .testTarget(
       name: "RunbookServeTests",
-      dependencies: ["RunbookServe", "RunbookKit"]
+      dependencies: ["RunbookServe", "RunbookKit", "LoopbackHTTP"]
     ),
   ],
   swiftLanguageModes: [.v6]

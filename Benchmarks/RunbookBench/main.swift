@@ -4,6 +4,7 @@
 //
 //   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep]
 import Foundation
+import LoopbackHTTP
 
 #if canImport(Glibc)
   import Glibc
@@ -268,19 +269,8 @@ for (count, root) in roots {
 
 /// Keep-alive GETs of one page on one connection until the deadline or the request budget.
 @Sendable func hammer(port: Int, path: String, until deadline: Date, budget: Int) -> Int {
-  let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-  guard descriptor >= 0 else { return 0 }
+  guard let descriptor = LoopbackClient(port: port).connect() else { return 0 }
   defer { close(descriptor) }
-  var address = sockaddr_in()
-  address.sin_family = sa_family_t(AF_INET)
-  address.sin_port = in_port_t(UInt16(port).bigEndian)
-  address.sin_addr.s_addr = inet_addr("127.0.0.1")
-  let connected = withUnsafePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-      connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-    }
-  }
-  guard connected == 0 else { return 0 }
   let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
   var buffer = [UInt8](repeating: 0, count: 1 << 16)
   var done = 0

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import Testing
 
 /// The built `runbook` binary, run as a user runs it: stdout, stderr and the exit code.
@@ -278,7 +279,7 @@ import Testing
     #expect(text.hasPrefix("Serving 2 deployments at http://127.0.0.1:"))
     let port = Int(text.split(separator: ":")[2].prefix { $0.isNumber }) ?? 0
     #expect(port > 0)
-    #expect(Self.httpGet(port: port, path: "/fabrikam/").hasPrefix("HTTP/1.1 200 OK"))
+    #expect(LoopbackClient(port: port).get("/fabrikam/").hasPrefix("HTTP/1.1 200 OK"))
 
     kill(process.processIdentifier, SIGINT)
     let stop = Date().addingTimeInterval(5)
@@ -291,35 +292,6 @@ import Testing
       String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasSuffix(
         "Stopped.\n"))
     // The port is closed.
-    #expect(Self.httpGet(port: port, path: "/") == "")
-  }
-
-  /// One GET on loopback with a raw socket; "" when nothing listens.
-  static func httpGet(port: Int, path: String) -> String {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { return "" }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { return "" }
-    var wait = timeval(tv_sec: 2, tv_usec: 0)
-    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
-    var received = Data()
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let count = recv(descriptor, &buffer, buffer.count, 0)
-      if count <= 0 { break }
-      received.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: received, as: UTF8.self)
+    #expect(LoopbackClient(port: port).get("/") == "")
   }
 }

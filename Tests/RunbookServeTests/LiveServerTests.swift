@@ -1,52 +1,9 @@
 import Foundation
+import LoopbackHTTP
 import Testing
 
 @testable import RunbookKit
 @testable import RunbookServe
-
-/// A bare HTTP/1.1 client over a socket on loopback: enough to see what a browser would.
-struct LoopbackClient {
-  let port: Int
-
-  /// Sends one request and reads until the connection closes or `until` holds, for at most
-  /// `timeout` seconds.
-  func exchange(
-    _ request: String, timeout: TimeInterval = 3, until: (String) -> Bool = { _ in false }
-  ) -> String {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { return "" }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { return "" }
-    var wait = timeval(tv_sec: 0, tv_usec: 100_000)
-    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-    _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
-    var received = Data()
-    let deadline = Date().addingTimeInterval(timeout)
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while Date() < deadline {
-      let count = recv(descriptor, &buffer, buffer.count, 0)
-      if count == 0 { break }
-      if count > 0 {
-        received.append(contentsOf: buffer[0..<count])
-        if until(String(decoding: received, as: UTF8.self)) { break }
-      }
-    }
-    return String(decoding: received, as: UTF8.self)
-  }
-
-  func get(_ path: String) -> String {
-    exchange("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-  }
-}
 
 @Suite(.serialized) struct LiveServerTests {
   static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
