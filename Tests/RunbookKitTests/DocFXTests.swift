@@ -154,6 +154,21 @@ import Testing
     #expect(try stepsHTML("<!-- a comment -->\n\nText <!-- inline -->") == "<p>Text </p>\n")
   }
 
+  @Test func imageExtensionBecomesAnImageWithSubstitutedAltText() throws {
+    #expect(
+      try stepsHTML(
+        ":::image type=\"content\" source=\"media/sync.png\" alt-text=\"Sync on CORPIDM\":::")
+        == "<p><img src=\"media/sync.png\" alt=\"Sync on IDM01\" /></p>\n")
+    #expect(
+      try stepsHTML(
+        ":::image type=\"complex\" source=\"media/flow.png\" alt-text=\"Flow\":::\nThe long description.\n:::image-end:::"
+      ) == "<p><img src=\"media/flow.png\" alt=\"Flow\" title=\"The long description.\" /></p>\n")
+    #expect(
+      ImageExtension.attributes("type=\"content\" source=\"a b.png\" border=\"false\"") == [
+        "type": "content", "source": "a b.png", "border": "false",
+      ])
+  }
+
   @Test func deeperHeadingsGetAnchors() throws {
     #expect(
       try stepsHTML("### Set up SQL: 2016") == "<h3 id=\"set-up-sql-2016\">Set up SQL: 2016</h3>\n")

@@ -43,6 +43,7 @@ struct DocFXRewriter {
 
   mutating func rewrite(_ root: MarkdownNode) {
     PipeTable.rewrite(root, source: source)
+    ImageExtension.rewrite(root)
     InlineHTML.rewrite(root)
     // Children before parents, so that a nested `> >` block is settled before its container.
     for quote in root.preorder.reversed() where quote.type == CMARK_NODE_BLOCK_QUOTE {
