@@ -151,6 +151,27 @@ import Testing
     #expect(hidden.sorted() == [".gitkeep", ".runbook-shared", ".runbook-sites"])
   }
 
+  @Test func imagesThatExistAreCopiedIntoEverySite() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-image-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    try FileManager.default.copyItem(
+      at: fixtures.appendingPathComponent("sites/with-image"), to: root)
+    try FileManager.default.copyItem(
+      at: repositoryRoot.appendingPathComponent("Templates"),
+      to: root.appendingPathComponent("Templates"))
+    let (report, output) = try Self.build(root: root, output: root.appendingPathComponent("Output"))
+    #expect(report.built == ["lab"])
+    #expect(report.diagnostics.isEmpty)
+    let copied = try Data(contentsOf: output.appendingPathComponent("lab/page/media/sign-in.png"))
+    #expect(
+      copied
+        == (try Data(contentsOf: root.appendingPathComponent("Content/pages/media/sign-in.png"))))
+    let page = try String(
+      contentsOf: output.appendingPathComponent("lab/page/only-stage.html"), encoding: .utf8)
+    #expect(page.contains("<img src=\"media/sign-in.png\" alt=\"The sign-in screen of LAB01\" />"))
+  }
+
   @Test func rebuildsAreByteIdenticalAndRemovedDeploymentsGo() throws {
     let root = try Self.copyOfProject()
     defer { try? FileManager.default.removeItem(at: root) }
