@@ -32,6 +32,12 @@ public struct SampleMatcher: Sendable {
     self.init(samples: valueSamples, contexts: [])
   }
 
+  /// The samples of the runbook's secret values only: the sample passwords, which nothing may
+  /// put on a page.
+  public static func passwords(of values: [ValueSpec]) -> SampleMatcher {
+    SampleMatcher(samples: values.map { $0.kind == .secret ? $0.samples : [] })
+  }
+
   /// The samples of a runbook's values, with the contexts some of them need.
   public init(values: [ValueSpec]) {
     self.init(samples: values.map(\.samples), contexts: values.map(\.contexts))

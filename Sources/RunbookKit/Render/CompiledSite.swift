@@ -155,6 +155,8 @@ public struct CompiledFile: Sendable {
 public struct CompiledSite: Sendable {
   public let runbookTitle: String
   let definition: RunbookDefinition
+  /// The sample passwords, matched once per runbook and looked for in every deployment's values.
+  let passwords: SampleMatcher
   public let files: [CompiledFile]
   public let stageCount: Int
   public let stepCount: Int
@@ -167,8 +169,6 @@ public struct CompiledSite: Sendable {
   public func fill(_ deployment: Deployment) -> DeploymentSite {
     let values = definition.values.map { deployment.values[$0.key] ?? "" }
     var diagnostics: [Diagnostic] = []
-    let passwords = SampleMatcher(
-      samples: definition.values.map { $0.kind == .secret ? $0.samples : [] })
     for (spec, value) in zip(definition.values, values) {
       if let found = passwords.occurrences(in: value).first {
         let sample = String(decoding: Array(value.utf8)[found.range], as: UTF8.self)

@@ -9,8 +9,7 @@ struct OutputGate {
 
   /// - Parameter site: how the diagnostics name the site's folder.
   func check(_ files: [SiteFile], site: String) -> [Diagnostic] {
-    let secretSamples = SampleMatcher(
-      samples: definition.values.map { $0.kind == .secret ? $0.samples : [] })
+    let secretSamples = SampleMatcher.passwords(of: definition.values)
     let secretKeys = definition.values.filter { $0.kind == .secret }.map(\.key)
     var diagnostics: [Diagnostic] = []
     for file in files where file.path.hasSuffix(".html") {

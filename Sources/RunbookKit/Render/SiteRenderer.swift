@@ -70,6 +70,7 @@ public struct SiteRenderer: Sendable {
     let site = renderDirect(placeholders)
     return CompiledSite(
       runbookTitle: runbook.definition.title, definition: runbook.definition,
+      passwords: .passwords(of: runbook.definition.values),
       files: site.files.map { file in
         file.path.hasSuffix(".html")
           ? CompiledFile(path: file.path, compiling: file.data)

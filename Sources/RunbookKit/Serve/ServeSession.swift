@@ -51,7 +51,7 @@ public final class ServeSession: @unchecked Sendable {
       current = SiteServer(files: current.builtFiles(ofSites: nil), errors: errors)
       return (.failed(Self.text(errors)), report)
     }
-    var files = SiteServer(report: report, liveReload: false).files
+    var files = SiteServer.files(of: report)
     files.merge(current.builtFiles(ofSites: Set(report.failed))) { new, _ in new }
     current = SiteServer(files: files, errors: errors)
     return (errors.isEmpty ? .reloaded : .failed(Self.text(errors)), report)
