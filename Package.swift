@@ -53,27 +53,28 @@ let package = Package(
     // The benchmark the README names: whole processes, timed and measured from outside.
     .executableTarget(
       name: "runbook-bench",
-      dependencies: ["LoopbackHTTP"],
+      dependencies: ["RunbookTestSupport"],
       path: "Benchmarks/RunbookBench"
     ),
-    // A raw HTTP client on 127.0.0.1 for the server's tests and benchmark.
+    // What several test targets and the benchmark share: a raw HTTP client on 127.0.0.1, a
+    // copy of the project's runbook to change, and tool lookup.
     .target(
-      name: "LoopbackHTTP",
-      path: "Tests/LoopbackHTTP"
+      name: "RunbookTestSupport",
+      path: "Tests/RunbookTestSupport"
     ),
     .testTarget(
       name: "RunbookKitTests",
-      dependencies: ["RunbookKit"]
+      dependencies: ["RunbookKit", "RunbookTestSupport"]
     ),
     // Runs the built `runbook` binary, so it depends on the executable to have it built.
     .testTarget(
       name: "RunbookCLITests",
-      dependencies: ["runbook", "LoopbackHTTP"]
+      dependencies: ["runbook", "RunbookTestSupport"]
     ),
     // The live server: one test on an ephemeral port, and SIGINT.
     .testTarget(
       name: "RunbookServeTests",
-      dependencies: ["RunbookServe", "RunbookKit", "LoopbackHTTP"]
+      dependencies: ["RunbookServe", "RunbookKit", "RunbookTestSupport"]
     ),
   ],
   swiftLanguageModes: [.v6]

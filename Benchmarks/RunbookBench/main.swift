@@ -4,7 +4,7 @@
 //
 //   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep]
 import Foundation
-import LoopbackHTTP
+import RunbookTestSupport
 
 #if canImport(Glibc)
   import Glibc

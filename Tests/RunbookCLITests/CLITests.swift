@@ -1,11 +1,10 @@
 import Foundation
-import LoopbackHTTP
+import RunbookTestSupport
 import Testing
 
 /// The built `runbook` binary, run as a user runs it: stdout, stderr and the exit code.
 @Suite(.serialized) struct CLITests {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+  static let repositoryRoot = TestRunbook.repositoryRoot
 
   struct Run {
     var status: Int32
@@ -41,20 +40,8 @@ import Testing
       stderr: String(decoding: stderr, as: UTF8.self))
   }
 
-  /// Content and Templates copied to a temporary runbook folder.
-  static func temporaryRunbook() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "runbook-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    for folder in ["Content", "Templates"] {
-      try FileManager.default.copyItem(
-        at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
-    }
-    return root
-  }
-
   @Test func buildWritesEverySiteAndTheIndex() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let run = try Self.run(
       ["build", "--root", root.path], in: FileManager.default.temporaryDirectory)
@@ -71,7 +58,7 @@ import Testing
   }
 
   @Test func checkReportsABadDeploymentWithItsLocationAndFix() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let bad = root.appendingPathComponent("Content/deployments/typo.yml")
     let good = try String(
@@ -98,7 +85,7 @@ import Testing
   }
 
   @Test func strictCheckFailsOnWarnings() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     try FileManager.default.removeItem(
       at: root.appendingPathComponent("Content/checks/install-mim-service-portal.yml"))
@@ -126,7 +113,7 @@ import Testing
   }
 
   @Test func initWritesADeploymentFileWithEveryValue() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let run = try Self.run(["init", "staging"], in: root)
     #expect(run.status == 0)
@@ -149,13 +136,6 @@ import Testing
     )
   }
 
-  static func tool(_ name: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    return path.split(separator: ":").map { "\($0)/\(name)" }.first {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }
-  }
-
   static func output(of tool: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tool)
@@ -171,10 +151,11 @@ import Testing
 
   @Test(
     .enabled(
-      if: tool("chromium") != nil && tool("pdftotext") != nil && tool("pdfinfo") != nil,
+      if: TestRunbook.executable("chromium") != nil && TestRunbook.executable("pdftotext") != nil
+        && TestRunbook.executable("pdfinfo") != nil,
       "chromium or poppler-utils is not installed (scripts/setup --test installs them)"))
   func pdfIsAChangeRecordAnOperatorWouldSign() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let run = try Self.run(["pdf", "fabrikam"], in: root)
     #expect(run.status == 0, "\(run.stderr)")
@@ -182,7 +163,7 @@ import Testing
     #expect(run.stderr == "built 1 deployment, 0 failed; 0 errors, 0 warnings\n")
     let pdf = root.appendingPathComponent("Output/fabrikam/fabrikam-runbook.pdf").path
 
-    let info = try Self.output(of: try #require(Self.tool("pdfinfo")), [pdf])
+    let info = try Self.output(of: try #require(TestRunbook.executable("pdfinfo")), [pdf])
     #expect(info.contains("Page size:       594.96 x 841.92 pts (A4)"))
     let pages =
       Int(
@@ -191,7 +172,8 @@ import Testing
     // Cover, contents, at least a page a stage, the values sheet and the sign-off.
     #expect(pages >= 10)
 
-    let text = try Self.output(of: try #require(Self.tool("pdftotext")), ["-layout", pdf, "-"])
+    let text = try Self.output(
+      of: try #require(TestRunbook.executable("pdftotext")), ["-layout", pdf, "-"])
     let sheets = text.components(separatedBy: "\u{0C}")
     #expect(sheets[0].contains("Install MIM 2016 Service and Portal"))
     #expect(sheets[0].contains("Fabrikam production"))
@@ -234,7 +216,7 @@ import Testing
   }
 
   @Test func pdfWithoutChromiumSaysHowToPrint() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let run = try Self.run(["pdf", "fabrikam"], in: root, path: "/nonexistent")
     #expect(run.status == 1)
@@ -260,7 +242,7 @@ import Testing
   }
 
   @Test func serveAnswersThenStopsCleanlyOnSIGINT() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let process = Process()
     process.executableURL = Self.binary

@@ -1,15 +1,8 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookKit
-
-/// The path of an executable on PATH, or nil.
-func executable(_ name: String) -> String? {
-  let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-  return path.split(separator: ":").map { "\($0)/\(name)" }.first {
-    FileManager.default.isExecutableFile(atPath: $0)
-  }
-}
 
 /// Runs a command and returns its standard output; stderr is dropped (Chromium is noisy there).
 func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -30,10 +23,10 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
 @Suite(.serialized) struct BrowserTests {
   @Test(
     .enabled(
-      if: executable("chromium") != nil,
+      if: TestRunbook.executable("chromium") != nil,
       "chromium is not installed (scripts/setup --test installs it)"))
   func ticksPersistAcrossReloadsAndCanBeCleared() throws {
-    let chromium = try #require(executable("chromium"))
+    let chromium = try #require(TestRunbook.executable("chromium"))
     let (report, output) = try SiteTests.build()
     defer { try? FileManager.default.removeItem(at: output) }
     #expect(report.built == ["contoso", "fabrikam"])

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookKit
@@ -24,7 +25,7 @@ import Testing
   @Test(arguments: cases)
   func reportMatchesExpectedError(name: String) throws {
     let folder = fixtures.appendingPathComponent("invalid/\(name)")
-    let root = try SiteTests.copyOfProject()
+    let root = try TestRunbook.copy(output: true)
     defer { try? FileManager.default.removeItem(at: root) }
     let deployments = root.appendingPathComponent("Content/deployments")
     try FileManager.default.removeItem(at: deployments)

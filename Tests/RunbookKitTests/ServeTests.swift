@@ -1,4 +1,5 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookKit
@@ -116,7 +117,7 @@ import Testing
 
   // A failed rebuild keeps the last good pages and shows its errors; fixing the file clears them.
   @Test func sessionKeepsTheLastGoodSiteWhileARebuildFails() throws {
-    let root = try SiteTests.copyOfProject()
+    let root = try TestRunbook.copy(output: true)
     defer { try? FileManager.default.removeItem(at: root) }
     let session = ServeSession(location: RunbookLocation(root: root))
     #expect(session.firstReport.built == ["contoso", "fabrikam"])

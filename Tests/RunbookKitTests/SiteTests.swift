@@ -1,4 +1,5 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookKit
@@ -24,7 +25,7 @@ import Testing
     let all = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
     return all.filter { path in
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(
+      _ = FileManager.default.fileExists(
         atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
       return !isDirectory.boolValue
     }.sorted()
@@ -127,7 +128,7 @@ import Testing
   }
 
   @Test func failedDeploymentKeepsItsLastGoodSiteAndOthersStillBuild() throws {
-    let root = try Self.copyOfProject()
+    let root = try TestRunbook.copy(output: true)
     defer { try? FileManager.default.removeItem(at: root) }
     let output = root.appendingPathComponent("Output")
     let first = try Self.build(root: root, output: output)
@@ -173,7 +174,7 @@ import Testing
   }
 
   @Test func rebuildsAreByteIdenticalAndRemovedDeploymentsGo() throws {
-    let root = try Self.copyOfProject()
+    let root = try TestRunbook.copy(output: true)
     defer { try? FileManager.default.removeItem(at: root) }
     let output = root.appendingPathComponent("Output")
     _ = try Self.build(root: root, output: output)
@@ -198,22 +199,6 @@ import Testing
 }
 
 extension SiteTests {
-  /// The runbook folder's Content and Templates copied to a temporary folder.
-  static func copyOfProject() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "runbook-root-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    for folder in ["Content", "Templates"] {
-      try FileManager.default.copyItem(
-        at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
-    }
-    try FileManager.default.createDirectory(
-      at: root.appendingPathComponent("Output"), withIntermediateDirectories: true)
-    FileManager.default.createFile(
-      atPath: root.appendingPathComponent("Output/.gitkeep").path, contents: Data())
-    return root
-  }
-
   /// The text of a page outside tags, scripts, styles and the head: what a reader sees.
   static func visibleText(_ html: String) -> String {
     var text = html

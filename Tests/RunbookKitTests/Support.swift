@@ -1,10 +1,9 @@
 import Foundation
+import RunbookTestSupport
 
 @testable import RunbookKit
 
-/// The repository's root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-  .deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = TestRunbook.repositoryRoot
 
 let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 

@@ -1,29 +1,15 @@
 import Foundation
-import LoopbackHTTP
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookKit
 @testable import RunbookServe
 
 @Suite(.serialized) struct LiveServerTests {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-
-  static func temporaryRunbook() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "runbook-live-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    for folder in ["Content", "Templates"] {
-      try FileManager.default.copyItem(
-        at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
-    }
-    return root
-  }
-
   // An edit shows in the served page, open pages are told to reload, and a broken edit keeps
   // the last good page while its errors reach the browser.
   @Test func editsAreServedLiveAndBrokenEditsShowTheirErrors() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let session = ServeSession(location: RunbookLocation(root: root))
     let server = LiveServer(session: session)
@@ -102,7 +88,7 @@ import Testing
   }
 
   @Test func aPortInUseSaysWhichAndWhatToDo() throws {
-    let root = try Self.temporaryRunbook()
+    let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let session = ServeSession(location: RunbookLocation(root: root))
     let first = LiveServer(session: session)
