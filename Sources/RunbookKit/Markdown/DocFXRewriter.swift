@@ -1,4 +1,3 @@
-internal import Ccmark
 import Foundation
 
 /// A link of a page's `[!div class="step-by-step"]` block: the upstream page before or after it.
@@ -14,7 +13,7 @@ public struct NavigationLink: Sendable, Hashable {
 }
 
 /// The five DocFX alert kinds, rendered as `<div class="alert KIND">`.
-enum AlertKind: String, CaseIterable {
+enum AlertKind: String, CaseIterable, Sendable {
   case note, tip, important, caution, warning
 
   var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
@@ -41,39 +40,60 @@ struct DocFXRewriter {
     self.source = source
   }
 
-  mutating func rewrite(_ root: MarkdownNode) {
-    PipeTable.rewrite(root, source: source)
-    ImageExtension.rewrite(root)
-    InlineHTML.rewrite(root)
+  /// Rewrites the tree in passes, each a `TreeRewriter`: tables, images, inline HTML, block
+  /// quotes (alerts, `[!div]` blocks, step-by-step), then the anchors of H3 and below.
+  mutating func rewrite(_ tree: MarkdownTree) {
+    var tables = PipeTable(source: source)
+    tree.rewrite(&tables)
+    var images = ImageExtension()
+    tree.rewrite(&images)
+    InlineHTML.rewrite(tree)
     // Children before parents, so that a nested `> >` block is settled before its container.
-    for quote in root.preorder.reversed() where quote.type == CMARK_NODE_BLOCK_QUOTE {
-      rewriteBlockQuote(quote)
-    }
-    for heading in root.preorder
-    where heading.type == CMARK_NODE_HEADING && heading.headingLevel >= 3 {
-      let level = heading.headingLevel
-      let anchor = Slug.make(heading.plainText)
-      let replacement = MarkdownNode.inlineBlock(
-        enter: "<h\(level) id=\"\(anchor.htmlEscaped)\">", exit: "</h\(level)>")
-      heading.moveChildren(to: replacement.content)
-      heading.replace(with: replacement.block)
-    }
+    var quotes = BlockQuotes(lineOffset: lineOffset)
+    tree.rewrite(&quotes)
+    navigation = quotes.navigation
+    sampleNameNotes = quotes.sampleNameNotes
+    var headings = HeadingAnchors()
+    tree.rewrite(&headings)
   }
+}
 
-  // MARK: - Block quotes
+/// Headings of level 3 and below keep their anchor, as DocFX gives them one: a custom block that
+/// says its level and anchor as a role.
+struct HeadingAnchors: TreeRewriter {
+  func rewrite(_ heading: MarkdownNode) -> Rewrite {
+    guard heading.kind == .heading, heading.headingLevel >= 3 else { return .keep }
+    let level = heading.headingLevel
+    let anchor = Slug.make(heading.plainText)
+    let replacement = heading.tree.inlineBlock(
+      enter: "<h\(level) id=\"\(anchor.htmlEscaped)\">", exit: "</h\(level)>",
+      role: .heading(level: level, anchor: anchor))
+    heading.moveChildren(to: replacement.content)
+    return .replace(with: replacement.block)
+  }
+}
 
-  private mutating func rewriteBlockQuote(_ quote: MarkdownNode) {
+/// Block quotes that DocFX reads: alerts, `[!div class="..."]` blocks and the step-by-step
+/// navigation, which may share its quote with a NOTE or nest its links in `> >`.
+struct BlockQuotes: TreeRewriter {
+  let lineOffset: Int
+  private(set) var navigation: [NavigationLink] = []
+  private(set) var sampleNameNotes: [MarkdownNode] = []
+
+  init(lineOffset: Int) { self.lineOffset = lineOffset }
+
+  mutating func rewrite(_ quote: MarkdownNode) -> Rewrite {
+    guard quote.kind == .blockQuote else { return .keep }
+    let tree = quote.tree
     // Step-by-step blocks may share their quote with a NOTE, or nest their links in `> >`.
-    for paragraph in quote.children where paragraph.type == CMARK_NODE_PARAGRAPH {
+    for paragraph in quote.children where paragraph.kind == .paragraph {
       guard let marker = Self.marker(of: paragraph), marker.hasPrefix("!div") else { continue }
       let classes = Self.divClasses(marker)
       if classes.contains("step-by-step") {
         Self.stripMarker(from: paragraph)
         collectNavigation(in: paragraph)
         // Links may continue in nested quotes that hold nothing else.
-        while let nested = paragraph.next, nested.type == CMARK_NODE_BLOCK_QUOTE,
-          Self.holdsOnlyLinks(nested)
-        {
+        while let nested = paragraph.next, nested.kind == .blockQuote, Self.holdsOnlyLinks(nested) {
           collectNavigation(in: nested)
           nested.remove()
         }
@@ -85,38 +105,33 @@ struct DocFXRewriter {
         let safe = classes.filter {
           $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
         }
-        let div = MarkdownNode.custom(
+        let div = tree.custom(
           block: true, enter: "<div class=\"\(safe.joined(separator: " "))\">", exit: "</div>")
         quote.moveChildren(to: div)
-        quote.replace(with: div)
-        return
+        return .replace(with: div)
       }
     }
-    guard quote.firstChild != nil else {
-      quote.remove()
-      return
-    }
-    guard let first = quote.firstChild, first.type == CMARK_NODE_PARAGRAPH,
+    guard quote.firstChild != nil else { return .remove }
+    guard let first = quote.firstChild, first.kind == .paragraph,
       let marker = Self.marker(of: first),
       let kind = AlertKind(rawValue: String(marker.dropFirst()).lowercased())
-    else { return }
+    else { return .keep }
     Self.stripMarker(from: first)
     if first.firstChild == nil { first.remove() }
     if kind == .note
       && quote.plainText.range(of: "uses sample names", options: .caseInsensitive) != nil
     {
-      let placeholder = MarkdownNode.custom(block: true, enter: "", exit: "")
-      quote.replace(with: placeholder)
+      let placeholder = tree.custom(block: true, enter: "", exit: "")
       sampleNameNotes.append(placeholder)
-      return
+      return .replace(with: placeholder)
     }
-    let alert = MarkdownNode.custom(
+    let alert = tree.custom(
       block: true,
       enter:
         "<div class=\"alert \(kind.rawValue)\" role=\"note\">\n<p class=\"alert-title\">\(kind.title)</p>",
-      exit: "</div>")
+      exit: "</div>", role: .alert(kind))
     quote.moveChildren(to: alert)
-    quote.replace(with: alert)
+    return .replace(with: alert)
   }
 
   /// The `!NOTE` or `!div class="x"` of a paragraph that starts with `[!...]`, or nil.
@@ -135,7 +150,7 @@ struct DocFXRewriter {
     var text = ""
     var nodes: [MarkdownNode] = []
     var child = paragraph.firstChild
-    while let node = child, node.type == CMARK_NODE_TEXT {
+    while let node = child, node.kind == .text {
       text += node.literal ?? ""
       nodes.append(node)
       child = node.next
@@ -151,9 +166,9 @@ struct DocFXRewriter {
     let after = nodes.last?.next
     for node in nodes { node.remove() }
     if !rest.isEmpty {
-      let node = MarkdownNode.text(String(rest))
+      let node = paragraph.tree.text(String(rest))
       if let after { after.insertBefore(node) } else { paragraph.append(node) }
-    } else if let after, after.type == CMARK_NODE_SOFTBREAK || after.type == CMARK_NODE_LINEBREAK {
+    } else if let after, after.kind.isLineBreak {
       after.remove()
     }
   }
@@ -169,17 +184,17 @@ struct DocFXRewriter {
   private static func holdsOnlyLinks(_ node: MarkdownNode) -> Bool {
     var outside = ""
     func visit(_ node: MarkdownNode) {
-      if node.type == CMARK_NODE_LINK { return }
-      if node.type == CMARK_NODE_TEXT { outside += node.literal ?? "" }
+      if node.kind == .link { return }
+      if node.kind == .text { outside += node.literal ?? "" }
       for child in node.children { visit(child) }
     }
     visit(node)
     return outside.trimmingCharacters(in: .whitespaces).isEmpty
-      && node.preorder.contains { $0.type == CMARK_NODE_LINK }
+      && node.preorder.contains { $0.kind == .link }
   }
 
   private mutating func collectNavigation(in node: MarkdownNode) {
-    for link in node.preorder where link.type == CMARK_NODE_LINK {
+    for link in node.preorder where link.kind == .link {
       let text = link.plainText.trimmingCharacters(in: .whitespaces)
       // The marks give the direction: « before the previous page, » after the next one.
       let direction: NavigationLink.Direction = text.contains("«") ? .previous : .next

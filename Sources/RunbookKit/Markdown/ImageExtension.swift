@@ -1,4 +1,3 @@
-internal import Ccmark
 import Foundation
 
 /// DocFX's image extension, `:::image type="content" source="media/x.png" alt-text="...":::`,
@@ -7,40 +6,38 @@ import Foundation
 ///
 /// `type="complex"` images carry a long description up to `:::image-end:::`, written for screen
 /// readers: it becomes the image's title, and the end marker goes.
-enum ImageExtension {
-  static func rewrite(_ root: MarkdownNode) {
-    for paragraph in root.preorder where paragraph.type == CMARK_NODE_PARAGRAPH {
-      guard let text = plainText(of: paragraph) else { continue }
-      let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-      if trimmed == ":::image-end:::" {
-        paragraph.remove()
-        continue
-      }
-      guard trimmed.hasPrefix(":::image "), trimmed.hasSuffix(":::") else { continue }
-      let body = trimmed.dropFirst(":::image ".count)
-      guard let close = body.range(of: ":::") else { continue }
-      let attributes = Self.attributes(String(body[..<close.lowerBound]))
-      let description = body[close.upperBound...]
-        .replacingOccurrences(of: ":::image-end:::", with: "")
-        .trimmingCharacters(in: .whitespacesAndNewlines)
-      guard let source = attributes["source"], !source.isEmpty else { continue }
-      let image = MarkdownNode.make(CMARK_NODE_IMAGE)
-      image.url = source
-      if !description.isEmpty { image.title = description }
-      image.append(.text(attributes["alt-text"] ?? ""))
-      let replacement = MarkdownNode.make(CMARK_NODE_PARAGRAPH)
-      replacement.append(image)
-      paragraph.replace(with: replacement)
+struct ImageExtension: TreeRewriter {
+  func rewrite(_ paragraph: MarkdownNode) -> Rewrite {
+    guard paragraph.kind == .paragraph, let text = Self.plainText(of: paragraph) else {
+      return .keep
     }
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    if trimmed == ":::image-end:::" { return .remove }
+    guard trimmed.hasPrefix(":::image "), trimmed.hasSuffix(":::") else { return .keep }
+    let body = trimmed.dropFirst(":::image ".count)
+    guard let close = body.range(of: ":::") else { return .keep }
+    let attributes = Self.attributes(String(body[..<close.lowerBound]))
+    let description = body[close.upperBound...]
+      .replacingOccurrences(of: ":::image-end:::", with: "")
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let source = attributes["source"], !source.isEmpty else { return .keep }
+    let tree = paragraph.tree
+    let image = tree.make(.image)
+    image.url = source
+    if !description.isEmpty { image.title = description }
+    image.append(tree.text(attributes["alt-text"] ?? ""))
+    let replacement = tree.make(.paragraph)
+    replacement.append(image)
+    return .replace(with: replacement)
   }
 
   /// The paragraph's text when it holds text and line breaks only.
   private static func plainText(of paragraph: MarkdownNode) -> String? {
     var text = ""
     for child in paragraph.children {
-      switch child.type {
-      case CMARK_NODE_TEXT: text += child.literal ?? ""
-      case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
+      switch child.kind {
+      case .text: text += child.literal ?? ""
+      case .softBreak, .lineBreak: text += " "
       default: return nil
       }
     }

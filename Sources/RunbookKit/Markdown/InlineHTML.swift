@@ -1,4 +1,3 @@
-internal import Ccmark
 import Foundation
 
 /// The few HTML tags these docs use inside markdown. They become custom nodes; any other
@@ -54,80 +53,94 @@ enum InlineHTML {
     return text.hasPrefix("<!--") && text.hasSuffix("-->")
   }
 
-  /// Rewrites every raw HTML node of the tree.
-  static func rewrite(_ root: MarkdownNode) {
-    let nodes = root.preorder
-    for block in nodes where block.type == CMARK_NODE_HTML_BLOCK {
-      rewriteBlock(block)
-    }
-    let parents = Set(nodes.filter { $0.type == CMARK_NODE_HTML_INLINE }.compactMap(\.parent))
-    for parent in nodes where parents.contains(parent) {
-      rewriteInlines(of: parent)
+  /// Rewrites every raw HTML node of a tree: blocks first, then the inlines of each parent.
+  static func rewrite(_ tree: MarkdownTree) {
+    var blocks = Blocks()
+    tree.rewrite(&blocks)
+    var inlines = Inlines()
+    tree.rewrite(&inlines)
+  }
+
+  /// HTML blocks: comments go, a lone `<a name>` becomes an anchor, anything else shows as text.
+  struct Blocks: TreeRewriter {
+    func rewrite(_ block: MarkdownNode) -> Rewrite {
+      guard block.kind == .htmlBlock else { return .keep }
+      let tree = block.tree
+      let literal = block.literal ?? ""
+      if isComment(literal) { return .remove }
+      // `<a name='x'></a>` on a line of its own: an anchor for links into the page.
+      let compact = literal.trimmingCharacters(in: .whitespacesAndNewlines)
+      if let end = compact.range(of: ">"), let open = tag(String(compact[..<end.upperBound])),
+        let id = open.anchor,
+        compact[end.upperBound...].trimmingCharacters(in: .whitespaces) == "</a>"
+      {
+        return .replace(with: anchor(id, in: tree, block: true))
+      }
+      let paragraph = tree.make(.paragraph)
+      paragraph.append(tree.text(literal.trimmingCharacters(in: .newlines)))
+      return .replace(with: paragraph)
     }
   }
 
-  private static func rewriteBlock(_ block: MarkdownNode) {
-    let literal = block.literal ?? ""
-    if isComment(literal) {
-      block.remove()
-      return
+  /// Inline HTML, pair by pair among the children of one parent.
+  struct Inlines: TreeRewriter {
+    func rewrite(_ parent: MarkdownNode) -> Rewrite {
+      if parent.children.contains(where: { $0.kind == .htmlInline }) {
+        rewriteInlines(of: parent)
+      }
+      return .keep
     }
-    // `<a name='x'></a>` on a line of its own: an anchor for links into the page.
-    let compact = literal.trimmingCharacters(in: .whitespacesAndNewlines)
-    if let end = compact.range(of: ">"), let open = tag(String(compact[..<end.upperBound])),
-      let id = open.anchor,
-      compact[end.upperBound...].trimmingCharacters(in: .whitespaces) == "</a>"
-    {
-      block.replace(with: .custom(block: true, enter: "<a id=\"\(id.htmlEscaped)\"></a>", exit: ""))
-      return
-    }
-    let paragraph = MarkdownNode.make(CMARK_NODE_PARAGRAPH)
-    paragraph.append(.text(literal.trimmingCharacters(in: .newlines)))
-    block.replace(with: paragraph)
+  }
+
+  static func anchor(_ id: String, in tree: MarkdownTree, block: Bool) -> MarkdownNode {
+    tree.custom(
+      block: block, enter: "<a id=\"\(id.htmlEscaped)\"></a>", exit: "", role: .anchor(id))
   }
 
   private static func rewriteInlines(of parent: MarkdownNode) {
+    let tree = parent.tree
     var open: [(tag: Tag, node: MarkdownNode)] = []
-    for node in parent.children where node.type == CMARK_NODE_HTML_INLINE {
+    for node in parent.children where node.kind == .htmlInline {
       let literal = node.literal ?? ""
       if isComment(literal) {
         node.remove()
         continue
       }
       guard let tag = tag(literal) else {
-        node.replace(with: .text(literal))
+        node.replace(with: tree.text(literal))
         continue
       }
       if tag.name == "br" {
-        node.replace(with: .custom(block: false, enter: "<br>", exit: ""))
+        node.replace(with: tree.custom(block: false, enter: "<br>", exit: ""))
       } else if !tag.closing {
         open.append((tag, node))
       } else if let index = open.lastIndex(where: { $0.tag.name == tag.name }) {
         // Openers left inside this pair were never closed: they show as written.
         for unclosed in open[(index + 1)...] {
-          unclosed.node.replace(with: .text(unclosed.node.literal ?? ""))
+          unclosed.node.replace(with: tree.text(unclosed.node.literal ?? ""))
         }
         let opener = open[index]
         open.removeSubrange(index...)
-        let enter = opener.tag.anchor.map { "<a id=\"\($0.htmlEscaped)\">" } ?? "<\(tag.name)>"
-        let wrapper = MarkdownNode.custom(block: false, enter: enter, exit: "</\(tag.name)>")
+        let wrapper =
+          opener.tag.anchor.map {
+            tree.custom(
+              block: false, enter: "<a id=\"\($0.htmlEscaped)\">", exit: "</a>", role: .anchor($0))
+          } ?? tree.custom(block: false, enter: "<\(tag.name)>", exit: "</\(tag.name)>")
         opener.node.insertBefore(wrapper)
         while let inner = opener.node.next, inner != node {
-          cmark_node_unlink(inner.raw)
           wrapper.append(inner)
         }
         opener.node.remove()
         node.remove()
       } else {
-        node.replace(with: .text(literal))
+        node.replace(with: tree.text(literal))
       }
     }
     for unclosed in open {
       if let id = unclosed.tag.anchor {
-        unclosed.node.replace(
-          with: .custom(block: false, enter: "<a id=\"\(id.htmlEscaped)\"></a>", exit: ""))
+        unclosed.node.replace(with: anchor(id, in: tree, block: false))
       } else {
-        unclosed.node.replace(with: .text(unclosed.node.literal ?? ""))
+        unclosed.node.replace(with: tree.text(unclosed.node.literal ?? ""))
       }
     }
   }

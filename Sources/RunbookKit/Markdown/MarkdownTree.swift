@@ -1,131 +1,290 @@
 internal import Ccmark
 
-/// A parsed cmark document that owns its nodes and frees them when it goes away.
+/// The kinds of node a cmark tree holds: the only place outside this file that names them.
+enum NodeKind: Sendable {
+  case document, blockQuote, list, item, codeBlock, htmlBlock, customBlock, paragraph, heading
+  case thematicBreak, text, softBreak, lineBreak, code, htmlInline, customInline, emphasis, strong
+  case link, image
+
+  fileprivate init(_ type: cmark_node_type) {
+    switch type {
+    case CMARK_NODE_DOCUMENT: self = .document
+    case CMARK_NODE_BLOCK_QUOTE: self = .blockQuote
+    case CMARK_NODE_LIST: self = .list
+    case CMARK_NODE_ITEM: self = .item
+    case CMARK_NODE_CODE_BLOCK: self = .codeBlock
+    case CMARK_NODE_HTML_BLOCK: self = .htmlBlock
+    case CMARK_NODE_CUSTOM_BLOCK: self = .customBlock
+    case CMARK_NODE_PARAGRAPH: self = .paragraph
+    case CMARK_NODE_HEADING: self = .heading
+    case CMARK_NODE_THEMATIC_BREAK: self = .thematicBreak
+    case CMARK_NODE_TEXT: self = .text
+    case CMARK_NODE_SOFTBREAK: self = .softBreak
+    case CMARK_NODE_LINEBREAK: self = .lineBreak
+    case CMARK_NODE_CODE: self = .code
+    case CMARK_NODE_HTML_INLINE: self = .htmlInline
+    case CMARK_NODE_CUSTOM_INLINE: self = .customInline
+    case CMARK_NODE_EMPH: self = .emphasis
+    case CMARK_NODE_STRONG: self = .strong
+    case CMARK_NODE_LINK: self = .link
+    case CMARK_NODE_IMAGE: self = .image
+    default: preconditionFailure("cmark 0.30 has no node type \(type.rawValue)")
+    }
+  }
+
+  fileprivate var cmarkType: cmark_node_type {
+    switch self {
+    case .document: CMARK_NODE_DOCUMENT
+    case .blockQuote: CMARK_NODE_BLOCK_QUOTE
+    case .list: CMARK_NODE_LIST
+    case .item: CMARK_NODE_ITEM
+    case .codeBlock: CMARK_NODE_CODE_BLOCK
+    case .htmlBlock: CMARK_NODE_HTML_BLOCK
+    case .customBlock: CMARK_NODE_CUSTOM_BLOCK
+    case .paragraph: CMARK_NODE_PARAGRAPH
+    case .heading: CMARK_NODE_HEADING
+    case .thematicBreak: CMARK_NODE_THEMATIC_BREAK
+    case .text: CMARK_NODE_TEXT
+    case .softBreak: CMARK_NODE_SOFTBREAK
+    case .lineBreak: CMARK_NODE_LINEBREAK
+    case .code: CMARK_NODE_CODE
+    case .htmlInline: CMARK_NODE_HTML_INLINE
+    case .customInline: CMARK_NODE_CUSTOM_INLINE
+    case .emphasis: CMARK_NODE_EMPH
+    case .strong: CMARK_NODE_STRONG
+    case .link: CMARK_NODE_LINK
+    case .image: CMARK_NODE_IMAGE
+    }
+  }
+
+  var isLineBreak: Bool { self == .softBreak || self == .lineBreak }
+}
+
+/// What a generated node stands for, kept as a typed value beside the tree until the HTML is
+/// written, so that no later pass reads meaning back out of an HTML string.
+enum NodeRole: Equatable, Sendable {
+  /// A heading of level 3 or below, rendered as a custom block with its own anchor.
+  case heading(level: Int, anchor: String)
+  /// An `<a id>` anchor that links can name.
+  case anchor(String)
+  /// A DocFX alert.
+  case alert(AlertKind)
+  /// A deployment's value put in by substitution.
+  case value(key: String)
+}
+
+/// A parsed cmark document that owns every node it holds, made, or had unlinked.
 ///
-/// Nothing of cmark leaves `Markdown/`: the rest of RunbookKit sees strings and values.
+/// Passes never free a node: unlinking hands it back to the tree, which frees everything once,
+/// when it goes away. A node read after a pass removed it is still valid memory, and `rewrite`
+/// never visits it. Nothing of cmark leaves `Markdown/`: the rest of RunbookKit sees strings and
+/// typed values.
 final class MarkdownTree {
-  let root: MarkdownNode
+  fileprivate let document: OpaquePointer
+  /// Nodes made here or unlinked from the document. At `deinit`, those without a parent are the
+  /// roots of detached subtrees and are freed with everything below them.
+  fileprivate var loose: [OpaquePointer] = []
+  fileprivate var roles: [OpaquePointer: NodeRole] = [:]
+  fileprivate var sourceLines: [OpaquePointer: Int] = [:]
 
   /// Parses CommonMark with source positions on; cmark never fails on any text.
   init(parsing markdown: String) {
-    guard let document = cmark_parse_document(markdown, markdown.utf8.count, CMARK_OPT_SOURCEPOS)
-    else {
-      fatalError("cmark_parse_document returned NULL (out of memory)")
+    document = Self.parse(markdown)
+  }
+
+  deinit {
+    // Every root is found before anything is freed: a parent's pointer is read only while alive.
+    let roots = Set(loose.filter { cmark_node_parent($0) == nil && $0 != document })
+    for node in roots { cmark_node_free(node) }
+    cmark_node_free(document)
+  }
+
+  var root: MarkdownNode { MarkdownNode(document, in: self) }
+
+  /// A new node of `kind`, owned by this tree until it goes.
+  func make(_ kind: NodeKind) -> MarkdownNode {
+    guard let node = cmark_node_new(kind.cmarkType) else {
+      fatalError("cmark_node_new: out of memory")
     }
-    root = MarkdownNode(document)
+    loose.append(node)
+    return MarkdownNode(node, in: self)
   }
 
-  deinit { cmark_node_free(root.raw) }
-}
-
-/// A node of a `MarkdownTree`, borrowed: the tree frees it, unless it was unlinked, in which case
-/// whoever unlinked it calls `free()`.
-struct MarkdownNode: Hashable {
-  let raw: OpaquePointer
-
-  init(_ raw: OpaquePointer) { self.raw = raw }
-
-  /// Tags the value nodes that substitution makes (cmark never reads `user_data`).
-  nonisolated(unsafe) private static let valueTag = UnsafeMutableRawPointer(bitPattern: 0x7661)
-
-  static func make(_ type: cmark_node_type) -> MarkdownNode {
-    guard let node = cmark_node_new(type) else { fatalError("cmark_node_new: out of memory") }
-    return MarkdownNode(node)
-  }
-
-  static func text(_ literal: String) -> MarkdownNode {
-    let node = make(CMARK_NODE_TEXT)
+  func text(_ literal: String) -> MarkdownNode {
+    let node = make(.text)
     node.literal = literal
     return node
   }
 
   /// A node rendered as `enter`, its children, then `exit`: how generated HTML enters the tree,
   /// so that cmark stays in safe mode and still escapes every text inside.
-  static func custom(block: Bool, enter: String, exit: String) -> MarkdownNode {
-    let node = make(block ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE)
-    cmark_node_set_on_enter(node.raw, enter)
-    cmark_node_set_on_exit(node.raw, exit)
+  func custom(block: Bool, enter: String, exit: String, role: NodeRole? = nil) -> MarkdownNode {
+    let node = make(block ? .customBlock : .customInline)
+    node.setCustom(enter: enter, exit: exit)
+    if let role { roles[node.raw] = role }
     return node
   }
 
   /// A block element whose content is inline, such as `<h3>` or `<pre>`: an empty custom block
   /// holding a custom inline, since cmark puts a line break after a custom block's opening text.
   /// Returns the block to insert and the inline to fill.
-  static func inlineBlock(enter: String, exit: String) -> (
+  func inlineBlock(enter: String, exit: String, role: NodeRole? = nil) -> (
     block: MarkdownNode, content: MarkdownNode
   ) {
-    let block = custom(block: true, enter: "", exit: "")
+    let block = custom(block: true, enter: "", exit: "", role: role)
     let content = custom(block: false, enter: enter, exit: exit)
     block.append(content)
     return (block, content)
   }
 
-  /// A custom inline that marks a substituted value.
-  static func value(enter: String, exit: String, text: String) -> MarkdownNode {
-    let node = custom(block: false, enter: enter, exit: exit)
-    cmark_node_set_user_data(node.raw, valueTag)
-    node.append(.text(text))
-    return node
+  /// Parses `markdown` as a separate document owned by this tree, whose nodes can move into it
+  /// (a table cell's inlines).
+  func fragment(parsing markdown: String) -> MarkdownNode {
+    let node = Self.parse(markdown)
+    loose.append(node)
+    return MarkdownNode(node, in: self)
   }
 
-  var isValue: Bool { cmark_node_get_user_data(raw) == Self.valueTag }
+  /// Applies `pass` to every node still in the document, children before their parents, so
+  /// that a pass sees its node's content already rewritten. Nodes a pass unlinks, or moves out
+  /// of the document, are not visited after that.
+  func rewrite(_ pass: inout some TreeRewriter) {
+    for node in root.postorder where node.isInDocument {
+      switch pass.rewrite(node) {
+      case .keep:
+        break
+      case .replace(let replacements):
+        for replacement in replacements { node.insertBefore(replacement) }
+        node.remove()
+      }
+    }
+  }
 
-  var type: cmark_node_type { cmark_node_get_type(raw) }
-  var isBlock: Bool { type.rawValue <= CMARK_NODE_LAST_BLOCK.rawValue }
+  private static func parse(_ markdown: String) -> OpaquePointer {
+    guard let document = cmark_parse_document(markdown, markdown.utf8.count, CMARK_OPT_SOURCEPOS)
+    else {
+      fatalError("cmark_parse_document returned NULL (out of memory)")
+    }
+    return document
+  }
+}
 
-  var parent: MarkdownNode? { cmark_node_parent(raw).map(MarkdownNode.init) }
-  var firstChild: MarkdownNode? { cmark_node_first_child(raw).map(MarkdownNode.init) }
-  var lastChild: MarkdownNode? { cmark_node_last_child(raw).map(MarkdownNode.init) }
-  var next: MarkdownNode? { cmark_node_next(raw).map(MarkdownNode.init) }
-  var previous: MarkdownNode? { cmark_node_previous(raw).map(MarkdownNode.init) }
+/// What a `TreeRewriter` makes of a node.
+enum Rewrite {
+  case keep
+  /// The node goes and these stand in its place, in order; none removes it.
+  case replace([MarkdownNode])
+
+  static var remove: Rewrite { .replace([]) }
+  static func replace(with node: MarkdownNode) -> Rewrite { .replace([node]) }
+}
+
+/// One pass over a tree, in the manner of swift-markdown's `MarkupRewriter`: it says what each
+/// node becomes; `MarkdownTree.rewrite` does the descending and the unlinking.
+protocol TreeRewriter {
+  mutating func rewrite(_ node: MarkdownNode) -> Rewrite
+}
+
+/// A node of a `MarkdownTree`. It keeps its tree alive, so it is valid memory for as long as it
+/// exists, whether it is still in the document or not.
+struct MarkdownNode: Hashable {
+  fileprivate let raw: OpaquePointer
+  let tree: MarkdownTree
+
+  fileprivate init(_ raw: OpaquePointer, in tree: MarkdownTree) {
+    self.raw = raw
+    self.tree = tree
+  }
+
+  static func == (lhs: MarkdownNode, rhs: MarkdownNode) -> Bool { lhs.raw == rhs.raw }
+  func hash(into hasher: inout Hasher) { hasher.combine(raw) }
+
+  var kind: NodeKind { NodeKind(cmark_node_get_type(raw)) }
+  var role: NodeRole? {
+    get { tree.roles[raw] }
+    nonmutating set { tree.roles[raw] = newValue }
+  }
+
+  var isValue: Bool {
+    if case .value = role { return true }
+    return false
+  }
+
+  private func node(_ pointer: OpaquePointer?) -> MarkdownNode? {
+    pointer.map { MarkdownNode($0, in: tree) }
+  }
+
+  var parent: MarkdownNode? { node(cmark_node_parent(raw)) }
+  var firstChild: MarkdownNode? { node(cmark_node_first_child(raw)) }
+  var lastChild: MarkdownNode? { node(cmark_node_last_child(raw)) }
+  var next: MarkdownNode? { node(cmark_node_next(raw)) }
+  var previous: MarkdownNode? { node(cmark_node_previous(raw)) }
+
+  /// Whether the node is still in its tree's document (not unlinked, nor below an unlinked node).
+  var isInDocument: Bool {
+    var current = raw
+    while let up = cmark_node_parent(current) { current = up }
+    return current == tree.document
+  }
 
   var children: [MarkdownNode] {
     var result: [MarkdownNode] = []
-    var child = firstChild
-    while let node = child {
-      result.append(node)
-      child = node.next
+    var child = cmark_node_first_child(raw)
+    while let current = child {
+      result.append(MarkdownNode(current, in: tree))
+      child = cmark_node_next(current)
     }
     return result
   }
 
-  /// This node and everything below it, parents before children.
+  /// This node and everything below it, parents before children: a snapshot, safe to change the
+  /// tree while going through it (a node removed meanwhile is still valid memory).
   var preorder: [MarkdownNode] {
     var result: [MarkdownNode] = []
-    func visit(_ node: MarkdownNode) {
-      result.append(node)
-      var child = node.firstChild
+    walk { result.append($0) }
+    return result
+  }
+
+  /// This node and everything below it, children before parents (a snapshot).
+  var postorder: [MarkdownNode] {
+    var result: [MarkdownNode] = []
+    func visit(_ node: OpaquePointer) {
+      var child = cmark_node_first_child(node)
       while let current = child {
         visit(current)
-        child = current.next
+        child = cmark_node_next(current)
+      }
+      result.append(MarkdownNode(node, in: tree))
+    }
+    visit(raw)
+    return result
+  }
+
+  /// Calls `body` on this node and everything below it, parents before children; `body` must
+  /// not change the tree (take `preorder` for that).
+  func walk(_ body: (MarkdownNode) -> Void) {
+    func visit(_ node: OpaquePointer) {
+      body(MarkdownNode(node, in: tree))
+      var child = cmark_node_first_child(node)
+      while let current = child {
+        visit(current)
+        child = cmark_node_next(current)
       }
     }
-    visit(self)
-    return result
+    visit(raw)
   }
 
   /// 1-based, counting lines of the markdown body; 0 when cmark does not know.
   var line: Int { Int(cmark_node_get_start_line(raw)) }
   var endLine: Int { Int(cmark_node_get_end_line(raw)) }
-
-  /// The body line a custom node stands for, when it replaced source text (a table and its rows),
-  /// kept in `user_data` with a tag in its low byte; 0 when none.
-  var sourceLine: Int {
-    get {
-      guard type == CMARK_NODE_CUSTOM_BLOCK, let data = cmark_node_get_user_data(raw) else {
-        return 0
-      }
-      let bits = UInt(bitPattern: data)
-      return bits & 0xFF == Self.lineTag ? Int(bits >> 8) : 0
-    }
-    nonmutating set {
-      cmark_node_set_user_data(
-        raw, UnsafeMutableRawPointer(bitPattern: UInt(newValue) << 8 | Self.lineTag))
-    }
-  }
-
-  private static let lineTag: UInt = 0x4C
   var column: Int { Int(cmark_node_get_start_column(raw)) }
+
+  /// The body line a generated node stands for, when it replaced source text (a table and its
+  /// rows); 0 when none.
+  var sourceLine: Int {
+    get { tree.sourceLines[raw] ?? 0 }
+    nonmutating set { tree.sourceLines[raw] = newValue }
+  }
 
   var literal: String? {
     get { cmark_node_get_literal(raw).map { String(cString: $0) } }
@@ -145,11 +304,18 @@ struct MarkdownNode: Hashable {
   var fenceInfo: String { cmark_node_get_fence_info(raw).map { String(cString: $0) } ?? "" }
   var headingLevel: Int { Int(cmark_node_get_heading_level(raw)) }
   var isOrderedList: Bool {
-    type == CMARK_NODE_LIST && cmark_node_get_list_type(raw) == CMARK_ORDERED_LIST
+    kind == .list && cmark_node_get_list_type(raw) == CMARK_ORDERED_LIST
   }
   var listStart: Int { Int(cmark_node_get_list_start(raw)) }
   func setListTight(_ tight: Bool) { cmark_node_set_list_tight(raw, tight ? 1 : 0) }
 
+  /// Sets what a custom node renders around its children.
+  func setCustom(enter: String, exit: String) {
+    cmark_node_set_on_enter(raw, enter)
+    cmark_node_set_on_exit(raw, exit)
+  }
+
+  /// Appends `child`, unlinking it from wherever it was.
   func append(_ child: MarkdownNode) {
     precondition(cmark_node_append_child(raw, child.raw) == 1, "cmark refused a child node")
   }
@@ -158,7 +324,7 @@ struct MarkdownNode: Hashable {
     precondition(cmark_node_insert_before(raw, sibling.raw) == 1, "cmark refused a sibling node")
   }
 
-  /// Puts `replacement` where this node was, then frees this node and what is below it.
+  /// Puts `replacement` where this node was; this node is unlinked and stays the tree's.
   func replace(with replacement: MarkdownNode) {
     insertBefore(replacement)
     remove()
@@ -166,25 +332,22 @@ struct MarkdownNode: Hashable {
 
   /// Moves every child of this node, in order, to the end of `other`.
   func moveChildren(to other: MarkdownNode) {
-    while let child = firstChild {
-      cmark_node_unlink(child.raw)
-      other.append(child)
-    }
+    while let child = firstChild { other.append(child) }
   }
 
-  /// Unlinks and frees this node and everything below it.
+  /// Unlinks this node and what is below it; the tree frees them when it goes.
   func remove() {
     cmark_node_unlink(raw)
-    cmark_node_free(raw)
+    tree.loose.append(raw)
   }
 
   /// The text a reader sees, without markup: for slugs, matching and titles.
   var plainText: String {
     var text = ""
-    for node in preorder {
-      switch node.type {
-      case CMARK_NODE_TEXT, CMARK_NODE_CODE: text += node.literal ?? ""
-      case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
+    walk { node in
+      switch node.kind {
+      case .text, .code: text += node.literal ?? ""
+      case .softBreak, .lineBreak: text += " "
       default: break
       }
     }
@@ -203,13 +366,5 @@ struct MarkdownNode: Hashable {
   /// The HTML of the children only, such as a heading's inline content.
   var innerHTML: String {
     children.map(\.html).joined()
-  }
-}
-
-extension MarkdownNode {
-  /// Sets what a custom node renders around its children.
-  func setCustom(enter: String, exit: String) {
-    cmark_node_set_on_enter(raw, enter)
-    cmark_node_set_on_exit(raw, exit)
   }
 }

@@ -1,5 +1,3 @@
-internal import Ccmark
-
 /// A page's top-level blocks sorted into title, preamble and stages, and each stage into steps.
 ///
 /// Stages start at H2 headings; steps before the first H2 (install-mim-sync.md has some) form a
@@ -46,18 +44,18 @@ struct PageParts {
     title = ""
     for block in root.children {
       // `<a name='x'></a>` just above a heading names that heading's stage, not the one before.
-      if block.isAnchorParagraph, let next = block.next, next.type == CMARK_NODE_HEADING,
+      if block.isAnchorParagraph, let next = block.next, next.kind == .heading,
         next.headingLevel == 2
       {
         heldAnchors.append(block)
         continue
       }
-      if block.type == CMARK_NODE_HEADING && block.headingLevel == 1 && titleNode == nil
+      if block.kind == .heading && block.headingLevel == 1 && titleNode == nil
         && stages.isEmpty
       {
         titleNode = block
         title = slugs[block]?.title ?? block.plainText
-      } else if block.type == CMARK_NODE_HEADING && block.headingLevel == 2 {
+      } else if block.kind == .heading && block.headingLevel == 2 {
         let source = slugs[block] ?? (Slug.make(block.plainText), block.plainText)
         stages.append(
           Stage(
@@ -95,9 +93,7 @@ struct PageParts {
       }
       var lead: [MarkdownNode] = []
       if sawList, !stage.steps.isEmpty {
-        if pending.contains(where: {
-          $0.type == CMARK_NODE_HEADING || $0.type == CMARK_NODE_CUSTOM_BLOCK && $0.isHeading
-        }) {
+        if pending.contains(where: { $0.kind == .heading || $0.isHeading }) {
           lead = pending
         } else {
           stage.steps[stage.steps.count - 1].blocks += pending
@@ -137,10 +133,8 @@ struct PageParts {
 extension MarkdownNode {
   /// A heading of level 3 or below, which the DocFX rewriter turned into a custom block.
   var isHeading: Bool {
-    guard let content = firstChild, content.type == CMARK_NODE_CUSTOM_INLINE,
-      let enter = cmark_node_get_on_enter(content.raw).map({ String(cString: $0) })
-    else { return false }
-    return enter.hasPrefix("<h") && enter.dropFirst(2).first?.isNumber == true
+    if case .heading = role { return true }
+    return false
   }
 
   /// The 1-based file line of this node, or of the nearest block around it that knows, with
@@ -162,15 +156,15 @@ extension MarkdownNode {
 
   /// A paragraph holding nothing but `<a name>` anchors (custom inlines by now).
   var isAnchorParagraph: Bool {
-    guard type == CMARK_NODE_PARAGRAPH, firstChild != nil else { return false }
+    guard kind == .paragraph, firstChild != nil else { return false }
     return children.allSatisfy { child in
-      switch child.type {
-      case CMARK_NODE_CUSTOM_INLINE:
-        return cmark_node_get_on_enter(child.raw).map { String(cString: $0).hasPrefix("<a id=") }
-          ?? false
-      case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+      switch child.kind {
+      case .customInline:
+        if case .anchor = child.role { return true }
+        return false
+      case .softBreak, .lineBreak:
         return true
-      case CMARK_NODE_TEXT:
+      case .text:
         return (child.literal ?? "").allSatisfy(\.isWhitespace)
       default:
         return false

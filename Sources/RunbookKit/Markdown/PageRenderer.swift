@@ -1,4 +1,3 @@
-internal import Ccmark
 import Foundation
 
 /// One deployment's view of the runbook's values: what each sample name becomes.
@@ -24,7 +23,7 @@ public struct PageRenderer: Sendable {
   public func outline() -> PageOutline {
     let tree = MarkdownTree(parsing: page.body)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
-    rewriter.rewrite(tree.root)
+    rewriter.rewrite(tree)
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset)
     var anchors: [String: String] = [:]
     for stage in parts.stages {
@@ -43,7 +42,7 @@ public struct PageRenderer: Sendable {
       }
     }
     let images = tree.root.preorder.compactMap { node -> (String, Int)? in
-      guard node.type == CMARK_NODE_IMAGE, let url = node.url, !Substitution.isAbsolute(url) else {
+      guard node.kind == .image, let url = node.url, !Substitution.isAbsolute(url) else {
         return nil
       }
       return (url, parts.line(of: node))
@@ -63,7 +62,7 @@ public struct PageRenderer: Sendable {
   /// the docs' PowerShell often is: PowerShell takes them, other shells and checkers do not.
   func enDashWarnings(in root: MarkdownNode, parts: PageParts) -> [Diagnostic] {
     root.preorder.compactMap { node in
-      guard node.type == CMARK_NODE_CODE_BLOCK || node.type == CMARK_NODE_CODE,
+      guard node.kind == .codeBlock || node.kind == .code,
         let code = node.literal,
         let range = code.range(of: "(^|[ \\t(])[–—][A-Za-z]", options: .regularExpression)
       else { return nil }
@@ -93,10 +92,10 @@ public struct PageRenderer: Sendable {
   ) -> RenderedPage {
     let tree = MarkdownTree(parsing: page.body)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
-    rewriter.rewrite(tree.root)
+    rewriter.rewrite(tree)
     // Slugs come from the page as written, before any value replaces a sample name.
     let slugs = Dictionary(
-      uniqueKeysWithValues: tree.root.children.filter { $0.type == CMARK_NODE_HEADING }.map {
+      uniqueKeysWithValues: tree.root.children.filter { $0.kind == .heading }.map {
         ($0, (slug: Slug.make($0.plainText), title: $0.plainText))
       })
     let substitution = Substitution(
@@ -104,8 +103,8 @@ public struct PageRenderer: Sendable {
       replacements: bindings.map {
         Replacement(key: $0.spec.key, value: $0.value, isSecret: $0.spec.kind == .secret)
       })
-    var usage = substitution.apply(to: tree.root)
-    for image in tree.root.preorder where image.type == CMARK_NODE_IMAGE {
+    var usage = substitution.apply(to: tree)
+    for image in tree.root.preorder where image.kind == .image {
       if let url = image.url, let replacement = imageURLs[url] { image.url = replacement }
     }
     for note in rewriter.sampleNameNotes {
@@ -158,8 +157,8 @@ private extension PageRenderer {
   ) -> String {
     let tree = MarkdownTree(parsing: note.markdown)
     var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1, source: note.markdown)
-    rewriter.rewrite(tree.root)
-    for (index, count) in substitution.apply(to: tree.root).enumerated() { usage[index] += count }
+    rewriter.rewrite(tree)
+    for (index, count) in substitution.apply(to: tree).enumerated() { usage[index] += count }
     let secrets = Set(
       substitution.replacements.indices.filter { substitution.replacements[$0].isSecret })
     diagnostics += Self.leftovers(
@@ -170,13 +169,12 @@ private extension PageRenderer {
 
   static func anchors(in block: MarkdownNode) -> [String] {
     block.preorder.compactMap { node in
-      if node.type == CMARK_NODE_HEADING { return Slug.make(node.plainText) }
-      guard node.type == CMARK_NODE_CUSTOM_BLOCK || node.type == CMARK_NODE_CUSTOM_INLINE,
-        let enter = cmark_node_get_on_enter(node.raw).map({ String(cString: $0) })
-      else { return nil }
+      if node.kind == .heading { return Slug.make(node.plainText) }
       // Headings of level 3 and below, and `<a name>` anchors, are custom nodes by now.
-      guard let start = enter.range(of: " id=\"") else { return nil }
-      return String(enter[start.upperBound...].prefix { $0 != "\"" })
+      switch node.role {
+      case .heading(_, let anchor), .anchor(let anchor): return anchor
+      default: return nil
+      }
     }
   }
 
@@ -217,9 +215,9 @@ private extension PageRenderer {
   /// An image whose file is missing becomes a framed placeholder holding its alt text.
   func replaceMissingImages(in root: MarkdownNode, missing: Set<String>) {
     guard !missing.isEmpty else { return }
-    for image in root.preorder where image.type == CMARK_NODE_IMAGE {
+    for image in root.preorder where image.kind == .image {
       guard let url = image.url, missing.contains(url) else { continue }
-      let placeholder = MarkdownNode.custom(
+      let placeholder = root.tree.custom(
         block: false,
         enter:
           "<span class=\"image-missing\" role=\"img\" title=\"\(url.htmlEscaped) is missing\">",
@@ -247,17 +245,17 @@ extension PageRenderer {
     var diagnostics: [Diagnostic] = []
     for node in root.preorder {
       let text: String?
-      switch node.type {
-      case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+      switch node.kind {
+      case .text, .code, .codeBlock:
         text = node.parent?.isValue == true ? nil : node.literal
-      case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+      case .link, .image:
         text = node.url
       default:
         text = nil
       }
       guard let text else { continue }
       let relativeURL =
-        (node.type == CMARK_NODE_LINK || node.type == CMARK_NODE_IMAGE)
+        (node.kind == .link || node.kind == .image)
         && !Substitution.isAbsolute(text)
       for match in matcher.occurrences(in: text) where !relativeURL || secrets.contains(match.value)
       {

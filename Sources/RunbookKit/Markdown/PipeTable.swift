@@ -1,4 +1,3 @@
-internal import Ccmark
 import Foundation
 
 /// GFM pipe tables, which plain cmark leaves as paragraphs of soft-broken lines.
@@ -6,27 +5,30 @@ import Foundation
 /// The paragraph's source lines decide the shape (header, delimiter row with alignment, body rows,
 /// escaped pipes); each cell's text is parsed by cmark and its inlines moved into the table, so
 /// emphasis, code and links work in cells and substitution reaches them like any other text.
-enum PipeTable {
+struct PipeTable: TreeRewriter {
   enum Alignment: String { case none, left, center, right }
 
-  /// Replaces every paragraph of `root` that is a pipe table with a table.
-  ///
-  /// - Parameter source: the markdown the tree was parsed from, to read the paragraphs' lines.
-  static func rewrite(_ root: MarkdownNode, source: String) {
-    let paragraphs = root.preorder.filter { $0.type == CMARK_NODE_PARAGRAPH }
-    guard !paragraphs.isEmpty, source.contains("|") else { return }
-    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-    for paragraph in paragraphs {
-      let start = paragraph.line, end = paragraph.endLine
-      guard start > 0, end >= start + 1, end <= lines.count else { continue }
-      let rows = lines[(start - 1)..<end].map { String($0).trimmingCharacters(in: .whitespaces) }
-      guard rows[0].contains("|"), let alignments = delimiterRow(rows[1]) else { continue }
-      let header = cells(rows[0])
-      guard header.count == alignments.count else { continue }
-      paragraph.replace(
-        with: table(
-          header: header, rows: rows.dropFirst(2).map(cells), alignments: alignments, line: start))
-    }
+  /// The lines of the markdown the tree was parsed from: a paragraph's lines decide its shape.
+  private let lines: [Substring]
+
+  init(source: String) {
+    lines =
+      source.contains("|") ? source.split(separator: "\n", omittingEmptySubsequences: false) : []
+  }
+
+  /// A paragraph that is a pipe table becomes a table.
+  func rewrite(_ paragraph: MarkdownNode) -> Rewrite {
+    guard !lines.isEmpty, paragraph.kind == .paragraph else { return .keep }
+    let start = paragraph.line, end = paragraph.endLine
+    guard start > 0, end >= start + 1, end <= lines.count else { return .keep }
+    let rows = lines[(start - 1)..<end].map { String($0).trimmingCharacters(in: .whitespaces) }
+    guard rows[0].contains("|"), let alignments = Self.delimiterRow(rows[1]) else { return .keep }
+    let header = Self.cells(rows[0])
+    guard header.count == alignments.count else { return .keep }
+    return .replace(
+      with: Self.table(
+        in: paragraph.tree, header: header, rows: rows.dropFirst(2).map(Self.cells),
+        alignments: alignments, line: start))
   }
 
   /// The alignments of a delimiter row such as `| :--- | :---: | ---: |`, or nil.
@@ -74,19 +76,19 @@ enum PipeTable {
     return cells.map { $0.trimmingCharacters(in: .whitespaces) }
   }
 
-  private static func table(header: [String], rows: [[String]], alignments: [Alignment], line: Int)
-    -> MarkdownNode
-  {
-    let table = MarkdownNode.custom(
+  private static func table(
+    in tree: MarkdownTree, header: [String], rows: [[String]], alignments: [Alignment], line: Int
+  ) -> MarkdownNode {
+    let table = tree.custom(
       block: true, enter: "<div class=\"table-scroll\"><table>", exit: "</table></div>")
     table.sourceLine = line
-    let head = MarkdownNode.custom(block: true, enter: "<thead>", exit: "</thead>")
-    head.append(row(header, tag: "th", alignments: alignments))
+    let head = tree.custom(block: true, enter: "<thead>", exit: "</thead>")
+    head.append(row(in: tree, header, tag: "th", alignments: alignments))
     table.append(head)
     if !rows.isEmpty {
-      let body = MarkdownNode.custom(block: true, enter: "<tbody>", exit: "</tbody>")
+      let body = tree.custom(block: true, enter: "<tbody>", exit: "</tbody>")
       for (offset, cells) in rows.enumerated() {
-        let tr = row(cells, tag: "td", alignments: alignments)
+        let tr = row(in: tree, cells, tag: "td", alignments: alignments)
         tr.sourceLine = line + 2 + offset
         body.append(tr)
       }
@@ -95,22 +97,21 @@ enum PipeTable {
     return table
   }
 
-  private static func row(_ cells: [String], tag: String, alignments: [Alignment]) -> MarkdownNode {
-    let tr = MarkdownNode.custom(block: true, enter: "<tr>", exit: "</tr>")
+  private static func row(
+    in tree: MarkdownTree, _ cells: [String], tag: String, alignments: [Alignment]
+  ) -> MarkdownNode {
+    let tr = tree.custom(block: true, enter: "<tr>", exit: "</tr>")
     for (index, alignment) in alignments.enumerated() {
       let style = alignment == .none ? "" : " style=\"text-align: \(alignment.rawValue)\""
-      let cell = MarkdownNode.custom(block: false, enter: "<\(tag)\(style)>", exit: "</\(tag)>")
+      let cell = tree.custom(block: false, enter: "<\(tag)\(style)>", exit: "</\(tag)>")
       let text = index < cells.count ? cells[index] : ""
       if !text.isEmpty {
-        // cmark parses the cell; its inlines move into the table (the cell's own tree is freed).
-        let parsed = MarkdownTree(parsing: text)
-        if let paragraph = parsed.root.firstChild, paragraph.type == CMARK_NODE_PARAGRAPH {
-          while let inline = paragraph.firstChild {
-            cmark_node_unlink(inline.raw)
-            cell.append(inline)
-          }
+        // cmark parses the cell; its inlines move into the table.
+        let parsed = tree.fragment(parsing: text)
+        if let paragraph = parsed.firstChild, paragraph.kind == .paragraph {
+          paragraph.moveChildren(to: cell)
         } else {
-          cell.append(.text(text))
+          cell.append(tree.text(text))
         }
       }
       tr.append(cell)

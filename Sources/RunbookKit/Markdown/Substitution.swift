@@ -1,5 +1,3 @@
-internal import Ccmark
-
 /// What a sample name becomes in one deployment.
 struct Replacement {
   var key: String
@@ -24,28 +22,41 @@ struct Substitution {
   let replacements: [Replacement]
 
   /// Substitutes the whole tree; returns how often each value was used.
-  func apply(to root: MarkdownNode) -> [Int] {
-    var usage = Array(repeating: 0, count: replacements.count)
-    for node in root.preorder {
-      switch node.type {
-      case CMARK_NODE_TEXT:
-        substituteText(node, usage: &usage)
-      case CMARK_NODE_CODE:
-        substituteCode(node, usage: &usage)
-      case CMARK_NODE_CODE_BLOCK:
-        substituteCodeBlock(node, usage: &usage)
-      case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-        if let url = node.url, Self.isAbsolute(url) {
-          node.url = substitutedPlain(url, usage: &usage)
+  func apply(to tree: MarkdownTree) -> [Int] {
+    var pass = Pass(substitution: self)
+    tree.rewrite(&pass)
+    return pass.usage
+  }
+
+  private struct Pass: TreeRewriter {
+    let substitution: Substitution
+    var usage: [Int]
+
+    init(substitution: Substitution) {
+      self.substitution = substitution
+      usage = Array(repeating: 0, count: substitution.replacements.count)
+    }
+
+    mutating func rewrite(_ node: MarkdownNode) -> Rewrite {
+      switch node.kind {
+      case .text:
+        return substitution.substituteText(node, usage: &usage)
+      case .code:
+        return substitution.substituteCode(node, usage: &usage)
+      case .codeBlock:
+        return substitution.substituteCodeBlock(node, usage: &usage)
+      case .link, .image:
+        if let url = node.url, Substitution.isAbsolute(url) {
+          node.url = substitution.substitutedPlain(url, usage: &usage)
         }
         if let title = node.title, !title.isEmpty {
-          node.title = substitutedPlain(title, usage: &usage)
+          node.title = substitution.substitutedPlain(title, usage: &usage)
         }
+        return .keep
       default:
-        break
+        return .keep
       }
     }
-    return usage
   }
 
   /// `http://`, `mailto:`, `//host`: URLs that name a host. Paths such as `media/x.png` and
@@ -58,66 +69,69 @@ struct Substitution {
       && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
   }
 
-  private func substituteText(_ node: MarkdownNode, usage: inout [Int]) {
+  private func substituteText(_ node: MarkdownNode, usage: inout [Int]) -> Rewrite {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
-    guard !matches.isEmpty else { return }
-    for fragment in fragments(of: literal, matches, usage: &usage) {
-      node.insertBefore(fragment)
-    }
-    node.remove()
+    guard !matches.isEmpty else { return .keep }
+    return .replace(fragments(of: literal, matches, in: node.tree, usage: &usage))
   }
 
-  private func substituteCode(_ node: MarkdownNode, usage: inout [Int]) {
+  private func substituteCode(_ node: MarkdownNode, usage: inout [Int]) -> Rewrite {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
-    guard !matches.isEmpty else { return }
-    let code = MarkdownNode.custom(block: false, enter: "<code>", exit: "</code>")
-    for fragment in fragments(of: literal, matches, usage: &usage) {
+    guard !matches.isEmpty else { return .keep }
+    let code = node.tree.custom(block: false, enter: "<code>", exit: "</code>")
+    for fragment in fragments(of: literal, matches, in: node.tree, usage: &usage) {
       code.append(fragment)
     }
-    node.replace(with: code)
+    return .replace(with: code)
   }
 
-  private func substituteCodeBlock(_ node: MarkdownNode, usage: inout [Int]) {
+  private func substituteCodeBlock(_ node: MarkdownNode, usage: inout [Int]) -> Rewrite {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
-    guard !matches.isEmpty else { return }
+    guard !matches.isEmpty else { return .keep }
     let language =
       node.fenceInfo.split(separator: " ").first.map {
         " class=\"language-\(String($0).htmlEscaped)\""
       } ?? ""
-    let pre = MarkdownNode.inlineBlock(enter: "<pre><code\(language)>", exit: "</code></pre>")
-    for fragment in fragments(of: literal, matches, usage: &usage) {
+    let pre = node.tree.inlineBlock(enter: "<pre><code\(language)>", exit: "</code></pre>")
+    for fragment in fragments(of: literal, matches, in: node.tree, usage: &usage) {
       pre.content.append(fragment)
     }
-    node.replace(with: pre.block)
+    return .replace(with: pre.block)
   }
 
   /// Text and value nodes for `literal`, in order.
-  private func fragments(of literal: String, _ matches: [SampleMatcher.Match], usage: inout [Int])
-    -> [MarkdownNode]
-  {
+  private func fragments(
+    of literal: String, _ matches: [SampleMatcher.Match], in tree: MarkdownTree,
+    usage: inout [Int]
+  ) -> [MarkdownNode] {
     let bytes = Array(literal.utf8)
     var nodes: [MarkdownNode] = []
     var start = 0
     for match in matches {
       if match.range.lowerBound > start {
-        nodes.append(.text(String(decoding: bytes[start..<match.range.lowerBound], as: UTF8.self)))
+        nodes.append(
+          tree.text(String(decoding: bytes[start..<match.range.lowerBound], as: UTF8.self)))
       }
       let replacement = replacements[match.value]
-      nodes.append(.value(enter: replacement.openTag, exit: "</span>", text: replacement.value))
+      let value = tree.custom(
+        block: false, enter: replacement.openTag, exit: "</span>",
+        role: .value(key: replacement.key))
+      value.append(tree.text(replacement.value))
+      nodes.append(value)
       usage[match.value] += 1
       start = match.range.upperBound
     }
     if start < bytes.count {
-      nodes.append(.text(String(decoding: bytes[start...], as: UTF8.self)))
+      nodes.append(tree.text(String(decoding: bytes[start...], as: UTF8.self)))
     }
     return nodes
   }
 
   /// Substitutes where no markup can go (a URL, a title): the value alone.
-  private func substitutedPlain(_ text: String, usage: inout [Int]) -> String {
+  fileprivate func substitutedPlain(_ text: String, usage: inout [Int]) -> String {
     let matches = matcher.matches(in: text)
     guard !matches.isEmpty else { return text }
     let bytes = Array(text.utf8)

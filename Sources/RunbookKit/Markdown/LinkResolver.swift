@@ -1,4 +1,3 @@
-internal import Ccmark
 import Foundation
 
 /// Sends every link where a reader of the runbook site should land: links between pages of the
@@ -76,7 +75,7 @@ public struct LinkResolver: Sendable {
   {
     var diagnostics: [Diagnostic] = []
     for block in blocks {
-      for link in block.preorder where link.type == CMARK_NODE_LINK {
+      for link in block.preorder where link.kind == .link {
         switch resolve(link.url ?? "", page: page.name, stage: stage) {
         case .unchanged:
           break
