@@ -22,19 +22,16 @@ struct Build: ParsableCommand {
 
   func run() throws {
     let where_ = location.location
-    let outputURL =
-      output.hasPrefix("/")
-      ? URL(fileURLWithPath: output) : where_.root.appendingPathComponent(output)
+    let folder = URL(fileURLWithPath: output, relativeTo: where_.root).standardizedFileURL
     let builder = SiteBuilder(
       options: BuildOptions(
-        location: where_, deploymentFiles: deployments.map(location.absolute), output: outputURL,
-        strict: strict,
+        location: where_, deploymentFiles: deployments.map(location.absolute), strict: strict,
         paper: paper, progress: ProgressLine.forTerminal()))
-    let result = builder.build()
+    let result = builder.build(into: OutputWriter(folder: folder))
     ProgressLine.clear()
-    try report(result, verb: "build")
+    try report(result, verb: "built")
     if !result.built.isEmpty {
-      print(where_.display(outputURL.appendingPathComponent("index.html")))
+      print(where_.display(folder.appendingPathComponent("index.html")))
     }
   }
 }
@@ -55,8 +52,8 @@ struct Check: ParsableCommand {
     let builder = SiteBuilder(
       options: BuildOptions(
         location: location.location, deploymentFiles: deployments.map(location.absolute),
-        output: nil, strict: strict))
-    try report(builder.build(), verb: "check")
+        strict: strict))
+    try report(builder.build(into: nil), verb: "checked")
   }
 }
 

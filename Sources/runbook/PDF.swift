@@ -23,54 +23,20 @@ struct PDF: ParsableCommand {
 
   func run() throws {
     let where_ = location.location
-    let definition = try location.loadDefinition()
-    let deploymentsFolder = where_.url(definition.deployments)
-    let file =
-      deployment.hasSuffix(".yml") || deployment.hasSuffix(".yaml")
-      ? URL(fileURLWithPath: location.absolute(deployment))
-      : deploymentsFolder.appendingPathComponent("\(deployment).yml")
-    guard FileManager.default.fileExists(atPath: file.path) else {
-      let known =
-        ((try? FileManager.default.contentsOfDirectory(atPath: deploymentsFolder.path)) ?? [])
-        .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
-      fail(
-        "\(where_.display(file)): error: no such deployment file",
-        fix: known.isEmpty
-          ? "write one with 'runbook init NAME'"
-          : "the deployments are \(known.joined(separator: ", "))")
+    let folder = URL(fileURLWithPath: output, relativeTo: where_.root).standardizedFileURL
+    let file = try reportingDiagnostics { () throws(DiagnosticError) in
+      try where_.deploymentFile(
+        named: deployment, definition: try where_.loadDefinition(),
+        relativeTo: location.workingFolder)
     }
-    let outputURL =
-      output.hasPrefix("/")
-      ? URL(fileURLWithPath: output) : where_.root.appendingPathComponent(output)
     let result = SiteBuilder(
-      options: BuildOptions(
-        location: where_, deploymentFiles: [file.path], output: outputURL, paper: paper)
-    ).build()
-    try report(result, verb: "build")
-
-    let id = file.deletingPathExtension().lastPathComponent
-    let page = outputURL.appendingPathComponent(id).appendingPathComponent("print.html")
-    guard let browser = PDFPrinter.findBrowser() else {
-      fail(
-        "runbook: error: Chromium is not installed, so no PDF was made",
-        fix:
-          "install it ('sudo apt-get install chromium'), or open \(where_.display(page)) in any browser and print it to PDF"
-      )
-    }
-    let pdf = page.deletingLastPathComponent().appendingPathComponent("\(id)-runbook.pdf")
-    do {
-      try PDFPrinter(browser: browser).print(page, to: pdf)
-    } catch {
-      fail(
-        "runbook: error: printing \(where_.display(page)) failed: \(error)",
-        fix: "open \(where_.display(page)) in a browser and print it to PDF from there")
+      options: BuildOptions(location: where_, deploymentFiles: [file.path], paper: paper)
+    ).build(into: OutputWriter(folder: folder))
+    try report(result, verb: "built")
+    let pdf = try reportingDiagnostics { () throws(DiagnosticError) in
+      try PDFPrinter.printSite(
+        file.deletingPathExtension().lastPathComponent, in: folder, display: where_.display)
     }
     print(where_.display(pdf))
-  }
-
-  private func fail(_ message: String, fix: String?) -> Never {
-    FileHandle.standardError.write(
-      Data((message + (fix.map { "\n  fix: \($0)" } ?? "") + "\n").utf8))
-    Foundation.exit(1)
   }
 }

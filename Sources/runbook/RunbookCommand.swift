@@ -23,32 +23,45 @@ struct LocationOptions: ParsableArguments {
   @Option(help: "Read the pages from this folder (such as a checkout of the upstream docs).")
   var source: String?
 
+  /// The folder the command was started in: paths given on the command line, other than
+  /// --runbook, are relative to it.
+  var workingFolder: URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
+
   var location: RunbookLocation {
-    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    let rootURL =
-      root.hasPrefix("/") ? URL(fileURLWithPath: root) : cwd.appendingPathComponent(root)
-    // Paths given on the command line are relative to where the user stands, not to --root.
-    func absolute(_ path: String) -> String {
-      path.hasPrefix("/") ? path : cwd.appendingPathComponent(path).standardizedFileURL.path
-    }
-    let definition = runbook == "Content/runbook.yml" ? runbook : absolute(runbook)
-    return RunbookLocation(root: rootURL, definition: definition, source: source.map(absolute))
+    // --runbook is relative to --root, as its help says; RunbookLocation resolves it there.
+    RunbookLocation(
+      root: URL(fileURLWithPath: root, relativeTo: workingFolder), definition: runbook,
+      source: source.map(absolute))
   }
 
+  /// A path from the command line as an absolute path.
   func absolute(_ path: String) -> String {
-    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    URL(fileURLWithPath: path, relativeTo: workingFolder).standardizedFileURL.path
   }
 }
 
-/// Prints diagnostics the way compilers do, then the summary; fails with exit code 1.
-func report(_ report: BuildReport, verb: String) throws {
-  for diagnostic in report.diagnostics {
+/// Runs `body`, then prints its diagnostics the way compilers do; leaves with exit code 1 when
+/// any is an error (argument-parser's documented way out after printing one's own message).
+func reportingDiagnostics<T>(_ body: () throws(DiagnosticError) -> T) throws -> T {
+  do {
+    return try body()
+  } catch {
+    print(error.diagnostics)
+    throw ExitCode.failure
+  }
+}
+
+/// Prints diagnostics to stderr, one after the other.
+func print(_ diagnostics: [Diagnostic]) {
+  for diagnostic in diagnostics {
     FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
   }
-  let summary =
-    verb == "check"
-    ? report.summary.replacingOccurrences(of: "built", with: "checked") : report.summary
-  FileHandle.standardError.write(Data((summary + "\n").utf8))
+}
+
+/// Prints a build's diagnostics and its closing line; fails with exit code 1.
+func report(_ report: BuildReport, verb: String) throws {
+  print(report.diagnostics)
+  FileHandle.standardError.write(Data((report.summary(verb: verb) + "\n").utf8))
   if !report.succeeded { throw ExitCode.failure }
 }
 
@@ -61,19 +74,5 @@ extension Paper: ExpressibleByArgument {
       return nil
     }
     self = paper
-  }
-}
-
-extension LocationOptions {
-  /// The runbook definition, or its diagnostics printed and exit code 1.
-  func loadDefinition() throws -> RunbookDefinition {
-    do {
-      return try location.loadDefinition()
-    } catch {
-      for diagnostic in error.diagnostics {
-        FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
-      }
-      throw ExitCode.failure
-    }
   }
 }

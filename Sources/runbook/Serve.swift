@@ -27,9 +27,7 @@ struct Serve: ParsableCommand {
     let started = Date()
     let session = ServeSession(location: location.location)
     let first = session.firstReport
-    for diagnostic in first.diagnostics {
-      FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
-    }
+    print(first.diagnostics)
     let server = LiveServer(session: session)
     let bound: Int
     do {
@@ -66,7 +64,7 @@ struct Serve: ParsableCommand {
     // Written straight to the descriptor: a test or a script reads the URL as soon as it is ready.
     FileHandle.standardOutput.write(
       Data(
-        ("Serving \(first.sites.count) deployment\(first.sites.count == 1 ? "" : "s") at http://\(shown):\(bound)/"
+        ("Serving \(first.built.count) deployment\(first.built.count == 1 ? "" : "s") at http://\(shown):\(bound)/"
           + " (built in \(milliseconds) ms; rebuilt when Content/ or Templates/ change; Ctrl-C stops)\n")
           .utf8))
     server.wait()

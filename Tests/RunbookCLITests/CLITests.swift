@@ -223,7 +223,7 @@ import Testing
     #expect(
       run.stderr == """
         built 1 deployment, 0 failed; 0 errors, 0 warnings
-        runbook: error: Chromium is not installed, so no PDF was made
+        Output/fabrikam/print.html: error: Chromium is not installed, so no PDF was made
           fix: install it ('sudo apt-get install chromium'), or open Output/fabrikam/print.html in any browser and print it to PDF
 
         """)

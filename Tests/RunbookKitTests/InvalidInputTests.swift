@@ -34,13 +34,10 @@ import Testing
       folder.appendingPathComponent("Content"), onto: root.appendingPathComponent("Content"))
 
     let report = SiteBuilder(
-      options: BuildOptions(
-        location: RunbookLocation(root: root), output: nil, buildDate: "2026-01-01")
-    ).build()
+      options: BuildOptions(location: RunbookLocation(root: root), buildDate: "2026-01-01")
+    ).build(into: nil)
     let printed =
-      (report.diagnostics.map(\.description) + [
-        report.summary.replacingOccurrences(of: "built", with: "checked")
-      ])
+      (report.diagnostics.map(\.description) + [report.summary(verb: "checked")])
       .joined(separator: "\n") + "\n"
     let expected = folder.appendingPathComponent("expected-error.txt")
     if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {

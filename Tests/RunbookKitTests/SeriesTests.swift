@@ -48,8 +48,8 @@ import Testing
       "runbook-series-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: output) }
     let report = SiteBuilder(
-      options: BuildOptions(location: Self.location, output: output, buildDate: "2026-01-01")
-    ).build()
+      options: BuildOptions(location: Self.location, buildDate: "2026-01-01")
+    ).build(into: OutputWriter(folder: output))
     #expect(report.built == ["fabrikam-mim"])
     #expect(report.diagnostics.errors.isEmpty, "\(report.diagnostics.errors)")
     let site = output.appendingPathComponent("fabrikam-mim")

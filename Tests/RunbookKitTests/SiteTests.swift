@@ -15,9 +15,9 @@ import Testing
       ?? FileManager.default.temporaryDirectory.appendingPathComponent(
         "runbook-test-\(UUID().uuidString)")
     let options = BuildOptions(
-      location: RunbookLocation(root: root), deploymentFiles: deployments, output: output,
+      location: RunbookLocation(root: root), deploymentFiles: deployments,
       buildDate: "2026-01-01")
-    return (SiteBuilder(options: options).build(), output)
+    return (SiteBuilder(options: options).build(into: OutputWriter(folder: output)), output)
   }
 
   /// Every file below `folder`, relative to it, sorted.

@@ -13,6 +13,16 @@ public struct Deployment: Sendable, Hashable {
   /// Where each value stands in the file, by key.
   public var locations: [String: SourceLocation] = [:]
 
+  /// Whether `id` can name a deployment: it names the site's folder and the browser's store of
+  /// ticks, so it is plain: ASCII letters, digits, '-', '_' and '.', starting with a letter or
+  /// digit.
+  public static func isValidID(_ id: String) -> Bool {
+    guard let first = id.first, first.isASCII, first.isLetter || first.isNumber else {
+      return false
+    }
+    return id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+  }
+
   /// Where a value stands, or the file when it is not known.
   public func location(of key: String) -> SourceLocation {
     locations[key] ?? SourceLocation(path: path)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The deployment file `runbook init` writes: every value, with its description, its kind and the
 /// sample it replaces as comments, waiting to be filled in.
 public struct DeploymentTemplate: Sendable {
@@ -27,5 +29,41 @@ public struct DeploymentTemplate: Sendable {
       lines.append("  \(spec.key): \"\"")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Writes the template as `NAME.yml` in `folder`, never over a file that exists; returns the
+  /// file written.
+  ///
+  /// - Parameter display: how diagnostics show a path.
+  public func write(into folder: URL, display: (URL) -> String) throws(DiagnosticError) -> URL {
+    let file = folder.appendingPathComponent("\(name).yml")
+    guard Deployment.isValidID(name) else {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: display(file)), "'\(name)' cannot name a deployment",
+          fix:
+            "use letters, digits, '-', '_' and '.', starting with a letter or digit (it becomes a folder name)"
+        )
+      ])
+    }
+    guard !FileManager.default.fileExists(atPath: file.path) else {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: display(file)), "the file exists already",
+          fix: "pick another name, or edit that file")
+      ])
+    }
+    do {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try Data(text.utf8).write(to: file, options: .withoutOverwriting)
+    } catch {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: display(file)),
+          "cannot write the file: \(error.localizedDescription)",
+          fix: "check that the folder is writable")
+      ])
+    }
+    return file
   }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Each deployment's site is written to a hidden folder beside its place and swapped in whole,
 /// so a failed or interrupted build never leaves a half-written site, and a deployment that
 /// fails keeps its last good one. Pages that no longer exist go with the old folder.
-public struct OutputWriter: Sendable {
+public struct OutputWriter: SiteSink {
   public let folder: URL
   /// The list of the sites runbook wrote here, one line each: id, name, stages, steps, runbook.
   /// One file for all of them, not one per site: a thousand sites are a thousand fewer files.
@@ -17,6 +17,8 @@ public struct OutputWriter: Sendable {
   public init(folder: URL) {
     self.folder = folder
   }
+
+  public var place: String { folder.path }
 
   /// Writes one deployment's site into `<folder>/<id>/`, replacing what was there.
   public func write(_ site: DeploymentSite) throws {
@@ -65,8 +67,9 @@ public struct OutputWriter: Sendable {
   }
 
   /// Puts the files every site holds in the shared folder, each replaced whole, so that sites
-  /// written before keep the bytes they were built with.
-  public func writeShared(_ files: [(path: String, data: Data)]) {
+  /// written before keep the bytes they were built with. A file that cannot be put there is
+  /// written into each site instead.
+  public func writeShared(_ files: [SiteFile]) {
     for file in files {
       let path = sharedPath(file.path)
       let parent = (path as NSString).deletingLastPathComponent
@@ -101,36 +104,36 @@ public struct OutputWriter: Sendable {
     }
   }
 
+  /// Records the manifest, then answers what the folder holds.
+  public func record(_ written: [SiteEntry], runbook: String, keeping ids: Set<String>?) throws
+    -> [SiteEntry]
+  {
+    try updateManifest(written: written, runbook: runbook, keeping: ids)
+    return sites()
+  }
+
+  /// The index page and the assets, each through a temporary file and a rename.
+  public func writeTopLevel(_ files: [SiteFile]) throws {
+    for file in files {
+      if file.path.contains("/") {
+        let url = folder.appendingPathComponent(file.path)
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try file.data.write(to: url, options: .atomic)
+      } else {
+        try writeTopLevel(file.path, contents: file.data)
+      }
+    }
+  }
+
   /// Writes a file at the top of the output folder through a temporary file and a rename.
-  public func writeTopLevel(_ name: String, contents: Data) throws {
+  func writeTopLevel(_ name: String, contents: Data) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let temporary = folder.appendingPathComponent(".\(name).new-\(getpid())")
     try contents.write(to: temporary)
     if rename(temporary.path, folder.appendingPathComponent(name).path) != 0 {
       try? FileManager.default.removeItem(at: temporary)
       throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: name])
-    }
-  }
-
-  /// A site this folder holds, as the manifest lists it.
-  public struct SiteEntry: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var stages: Int
-    public var steps: Int
-    public var runbook: String
-
-    public init(id: String, name: String, stages: Int, steps: Int, runbook: String) {
-      (self.id, self.name, self.stages, self.steps, self.runbook) = (
-        id, name, stages, steps, runbook
-      )
-    }
-
-    public init(_ site: DeploymentSite) {
-      self.init(
-        id: site.deployment.id, name: site.deployment.name, stages: site.stageCount,
-        steps: site.stepCount,
-        runbook: site.runbookTitle)
     }
   }
 

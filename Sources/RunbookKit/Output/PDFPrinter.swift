@@ -86,4 +86,37 @@ public struct PDFPrinter: Sendable {
     }
     return lines.isEmpty ? "  (nothing)" : lines.map { "  " + $0 }.joined(separator: "\n")
   }
+
+  /// Prints the site of deployment `id` in `output`: its `print.html` to `<id>-runbook.pdf`
+  /// beside it. Returns the PDF.
+  ///
+  /// - Parameter display: how diagnostics show a path.
+  public static func printSite(
+    _ id: String, in output: URL,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    display: (URL) -> String
+  ) throws(DiagnosticError) -> URL {
+    let site = output.appendingPathComponent(id)
+    let page = site.appendingPathComponent("print.html")
+    guard let browser = findBrowser(environment: environment) else {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: display(page)), "Chromium is not installed, so no PDF was made",
+          fix:
+            "install it ('sudo apt-get install chromium'), or open \(display(page)) in any browser and print it to PDF"
+        )
+      ])
+    }
+    let pdf = site.appendingPathComponent("\(id)-runbook.pdf")
+    do {
+      try PDFPrinter(browser: browser).print(page, to: pdf)
+    } catch {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: display(page)), "printing failed: \(error)",
+          fix: "open \(display(page)) in a browser and print it to PDF from there")
+      ])
+    }
+    return pdf
+  }
 }

@@ -161,7 +161,7 @@ public struct CompiledSite: Sendable {
   public let stageCount: Int
   public let stepCount: Int
   /// Problems of the pages and templates, the same for every deployment.
-  public let diagnostics: [Diagnostic]
+  public internal(set) var diagnostics: [Diagnostic]
 
   /// One deployment's site, with its own diagnostics only (those of the pages are in
   /// `diagnostics`): an error when a value holds a sample password, the one thing about the

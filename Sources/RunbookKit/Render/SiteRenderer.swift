@@ -195,11 +195,7 @@ public struct SiteRenderer: Sendable {
     files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
     for page in runbook.pages {
       for image in runbook.images[page.name] ?? [] {
-        if let data = FileManager.default.contents(
-          atPath: page.directory.appendingPathComponent(image).path)
-        {
-          files.append(SiteFile(path: "\(page.name)/\(image)", data: data))
-        }
+        files.append(SiteFile(path: "\(page.name)/\(image.path)", data: image.data))
       }
     }
     // The last net, for what templates and descriptions put on the pages: a deployment that has

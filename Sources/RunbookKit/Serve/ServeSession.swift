@@ -21,12 +21,10 @@ public final class ServeSession: @unchecked Sendable {
 
   /// Builds every deployment in memory; the first build may fail and is then shown as errors.
   public init(location: RunbookLocation) {
-    options = BuildOptions(
-      location: location, output: nil, buildDate: BuildOptions.dateFromEnvironment()
-    )
-    .keepingSites()
-    let report = SiteBuilder(options: options).build()
-    current = SiteServer(report: report)
+    options = BuildOptions(location: location, buildDate: BuildOptions.dateFromEnvironment())
+    let memory = MemorySite()
+    let report = SiteBuilder(options: options).build(into: memory)
+    current = SiteServer(files: memory.files, errors: report.diagnostics.errors)
     firstReport = report
   }
 
@@ -42,16 +40,17 @@ public final class ServeSession: @unchecked Sendable {
   /// Rebuilds now; returns what open pages should do.
   @discardableResult
   public func rebuild() -> (event: Event, report: BuildReport) {
-    let report = SiteBuilder(options: options).build()
+    let memory = MemorySite()
+    let report = SiteBuilder(options: options).build(into: memory)
+    var files = memory.files
     lock.lock()
     defer { lock.unlock() }
     let errors = report.diagnostics.errors
-    if report.sites.isEmpty && !errors.isEmpty {
+    if files.isEmpty && !errors.isEmpty {
       // The runbook itself failed: everything stays as it was.
       current = SiteServer(files: current.builtFiles(ofSites: nil), errors: errors)
       return (.failed(Self.text(errors)), report)
     }
-    var files = SiteServer.files(of: report)
     files.merge(current.builtFiles(ofSites: Set(report.failed))) { new, _ in new }
     current = SiteServer(files: files, errors: errors)
     return (errors.isEmpty ? .reloaded : .failed(Self.text(errors)), report)
@@ -84,13 +83,5 @@ public final class ServeSession: @unchecked Sendable {
 
   static func text(_ diagnostics: [Diagnostic]) -> String {
     diagnostics.map(\.description).joined(separator: "\n")
-  }
-}
-
-extension BuildOptions {
-  func keepingSites() -> BuildOptions {
-    var copy = self
-    copy.keepSites = true
-    return copy
   }
 }

@@ -42,23 +42,6 @@ public struct SiteServer: Sendable {
     self.liveReload = liveReload
   }
 
-  /// The sites of a build kept in memory, with `Output/index.html` and its assets.
-  public init(report: BuildReport, liveReload: Bool = true) {
-    self.init(
-      files: Self.files(of: report), errors: report.diagnostics.errors, liveReload: liveReload)
-  }
-
-  /// A build's files by path from the site's root, as built.
-  static func files(of report: BuildReport) -> [String: Data] {
-    var files: [String: Data] = [:]
-    for site in report.sites {
-      for file in site.files { files["\(site.deployment.id)/\(file.path)"] = file.data }
-    }
-    for asset in report.topLevelAssets { files[asset.path] = asset.data }
-    if let index = report.indexPage { files["index.html"] = index }
-    return files
-  }
-
   /// Until a first build succeeds, `/` says so (and shows the errors over it).
   static let emptyIndex = Data(
     """

@@ -5,19 +5,15 @@ public struct BuildOptions: Sendable {
   public var location: RunbookLocation
   /// Deployment files; empty means every file in `Content/deployments/`.
   public var deploymentFiles: [String]
-  /// Where sites are written; nil writes nothing (`runbook check`).
-  public var output: URL?
   /// Warnings count as errors.
   public var strict: Bool
   public var buildDate: String
   public var paper: Paper
-  /// Keeps every built site in the report (`runbook serve` serves them from memory).
-  public var keepSites = false
   /// Told after each deployment. Called from any thread.
   public var progress: (@Sendable (BuildProgress) -> Void)?
 
   public init(
-    location: RunbookLocation, deploymentFiles: [String] = [], output: URL?, strict: Bool = false,
+    location: RunbookLocation, deploymentFiles: [String] = [], strict: Bool = false,
     buildDate: String = BuildOptions.dateFromEnvironment(), paper: Paper = .a4,
     progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) {
@@ -25,7 +21,6 @@ public struct BuildOptions: Sendable {
     self.progress = progress
     self.location = location
     self.deploymentFiles = deploymentFiles
-    self.output = output
     self.strict = strict
     self.buildDate = buildDate
   }
@@ -58,22 +53,22 @@ public struct BuildReport: Sendable {
   public var built: [String] = []
   public var failed: [String] = []
   public var diagnostics: [Diagnostic] = []
-  /// With `keepSites`: every site built, its files, and the index page listing them.
-  public var sites: [DeploymentSite] = []
-  public var indexPage: Data?
-  public var topLevelAssets: [(path: String, data: Data)] = []
 
   public var succeeded: Bool { failed.isEmpty && !diagnostics.hasErrors }
 
   /// The closing line: `built 2 deployments, 0 failed; 0 errors, 3 warnings`.
-  public var summary: String {
+  public var summary: String { summary(verb: "built") }
+
+  /// The closing line with another verb: `checked 2 deployments, ...`.
+  public func summary(verb: String) -> String {
     func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-    return "built \(count(built.count, "deployment")), \(failed.count) failed; "
+    return "\(verb) \(count(built.count, "deployment")), \(failed.count) failed; "
       + "\(count(diagnostics.errors.count, "error")), \(count(diagnostics.warnings.count, "warning"))"
   }
 }
 
-/// Runs the pipeline: the runbook once, then every deployment; writes each good site whole.
+/// Runs the pipeline as named steps, as Publish runs its publishing steps:
+/// load → check → compile → fill → write, then the index. Only the sink writes.
 public struct SiteBuilder: Sendable {
   public let options: BuildOptions
 
@@ -81,8 +76,44 @@ public struct SiteBuilder: Sendable {
     self.options = options
   }
 
-  public func build() -> BuildReport {
+  /// Builds every deployment into `sink`; with none (`runbook check`), writes nothing.
+  public func build(into sink: (any SiteSink)?) -> BuildReport {
     var report = BuildReport()
+    guard let loaded = load(&report) else { return report }
+    let deployments = check(loaded, &report)
+    let compiled = compile(loaded, &report)
+    // What is wrong with the pages is wrong for every deployment: said once, and then no site is
+    // written, though each deployment file is still checked.
+    let sink = compiled.diagnostics.hasErrors ? nil : sink
+    let written = fill(deployments, compiled, loaded, into: sink, &report)
+    if let sink, !report.built.isEmpty || options.deploymentFiles.isEmpty {
+      index(written, loaded, into: sink, &report)
+    }
+    report.diagnostics = report.diagnostics.sortedByLocation()
+    return report
+  }
+}
+
+private extension SiteBuilder {
+  /// What the load step reads from disk: the runbook (pages, notes, images), the templates and
+  /// every deployment file's text. Nothing later reads a file.
+  struct Loaded {
+    var runbook: Runbook
+    var templates: Templates
+    var files: [DeploymentFile]
+  }
+
+  struct DeploymentFile: Sendable {
+    var id: String
+    var path: String
+    /// Nil when the file could not be read.
+    var text: String?
+  }
+
+  /// A deployment's outcome: its values parsed and checked, or why not.
+  typealias Checked = Result<Deployment, DiagnosticError>
+
+  func load(_ report: inout BuildReport) -> Loaded? {
     let location = options.location
     let runbook: Runbook
     let templates: Templates
@@ -91,156 +122,166 @@ public struct SiteBuilder: Sendable {
       templates = try Templates(folder: location.templatesFolder, display: location.display)
     } catch {
       report.diagnostics = error.diagnostics
-      return report
+      return nil
     }
     report.diagnostics += runbook.warnings.map { options.strict ? $0.promotedToError : $0 }
-    let files =
+    let urls =
       options.deploymentFiles.isEmpty
       ? runbook.defaultDeploymentFiles() : options.deploymentFiles.map { location.url($0) }
-    if files.isEmpty {
+    if urls.isEmpty {
       report.diagnostics.append(
         .error(
           at: SourceLocation(path: location.display(runbook.deploymentsFolder)),
           "no deployment files",
           fix: "write one with 'runbook init NAME', or name deployment files on the command line"))
-      return report
+      return nil
     }
-    // The runbook is rendered once; each deployment only fills in its values.
-    let compiled = SiteRenderer(
-      runbook: runbook, templates: templates, buildDate: options.buildDate, paper: options.paper
+    let files = ParallelWork.map(count: urls.count) { index in
+      DeploymentFile(
+        id: urls[index].deletingPathExtension().lastPathComponent,
+        path: location.display(urls[index]),
+        text: try? String(contentsOf: urls[index], encoding: .utf8))
+    }
+    return Loaded(runbook: runbook, templates: templates, files: files)
+  }
+
+  /// Every deployment file parsed and checked against the definition, before anything is
+  /// rendered for it.
+  func check(_ loaded: Loaded, _ report: inout BuildReport) -> [Checked] {
+    let definition = loaded.runbook.definition
+    let files = loaded.files
+    return ParallelWork.map(count: files.count) { index in
+      Result { () throws(DiagnosticError) in try Self.deployment(files[index], definition) }
+    }
+  }
+
+  static func deployment(_ file: DeploymentFile, _ definition: RunbookDefinition)
+    throws(DiagnosticError) -> Deployment
+  {
+    let at = SourceLocation(path: file.path)
+    guard Deployment.isValidID(file.id) else {
+      throw DiagnosticError([
+        .error(
+          at: at, "the file name '\(file.id)' cannot name a site folder",
+          fix:
+            "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit"
+        )
+      ])
+    }
+    guard let text = file.text else {
+      throw DiagnosticError([
+        .error(
+          at: at, "cannot read the deployment file",
+          fix: "check the path; deployment files live in Content/deployments/")
+      ])
+    }
+    return try Deployment(id: file.id, path: file.path, text: text, definition: definition)
+  }
+
+  /// The runbook rendered once, with holes for each deployment's values.
+  func compile(_ loaded: Loaded, _ report: inout BuildReport) -> CompiledSite {
+    var compiled = SiteRenderer(
+      runbook: loaded.runbook, templates: loaded.templates, buildDate: options.buildDate,
+      paper: options.paper
     )
     .compile()
-    // What is wrong with the pages is wrong for every deployment: said once, and then no site is
-    // written, though each deployment file is still checked.
-    let pageDiagnostics = compiled.diagnostics.map { options.strict ? $0.promotedToError : $0 }
-    report.diagnostics += pageDiagnostics
-    let writer = pageDiagnostics.hasErrors ? nil : options.output.map(OutputWriter.init(folder:))
-    let ids = files.map { $0.deletingPathExtension().lastPathComponent }
-    writer?.writeShared(
-      compiled.files.compactMap { file in file.sharedData.map { (file.path, $0) } })
-    // Deployments build in parallel, one per core at a time, each written as soon as it is
-    // filled: memory stays flat however many there are. Results are kept in file order.
+    compiled.diagnostics = compiled.diagnostics.map { options.strict ? $0.promotedToError : $0 }
+    report.diagnostics += compiled.diagnostics
+    return compiled
+  }
+
+  /// Fills every checked deployment in and writes each good site as soon as it is filled, in
+  /// parallel, one per core at a time: memory stays flat however many there are. Returns the
+  /// sites written, in file order.
+  func fill(
+    _ deployments: [Checked], _ compiled: CompiledSite, _ loaded: Loaded,
+    into sink: (any SiteSink)?, _ report: inout BuildReport
+  ) -> [SiteEntry] {
+    try? sink?.writeShared(
+      compiled.files.compactMap { file in
+        file.sharedData.map { SiteFile(path: file.path, data: $0) }
+      }
+    )
     let pagesPerSite = compiled.files.filter { $0.path.hasSuffix(".html") }.count
     let progress = options.progress.map { report in
       { @Sendable (done: Int, total: Int) in
         report(BuildProgress(done: done, total: total, pagesPerSite: pagesPerSite))
       }
     }
-    let keep = options.keepSites
-    let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
-      buildDeployment(
-        file: files[index], id: ids[index], runbook: runbook, compiled: compiled, writer: writer,
-        keep: keep)
+    let strictWarnings = options.strict && !loaded.runbook.warnings.isEmpty
+    let outcomes = ParallelWork.map(count: deployments.count, progress: progress) { index in
+      fillOne(deployments[index], compiled, strictWarnings: strictWarnings, into: sink)
     }
-    for (id, outcome) in zip(ids, outcomes) {
+    var written: [SiteEntry] = []
+    for (file, outcome) in zip(loaded.files, outcomes) {
       report.diagnostics += outcome.diagnostics
-      if outcome.ok && !pageDiagnostics.hasErrors {
-        report.built.append(id)
+      if outcome.ok && !compiled.diagnostics.hasErrors {
+        report.built.append(file.id)
       } else {
-        report.failed.append(id)
+        report.failed.append(file.id)
       }
+      if let entry = outcome.entry { written.append(entry) }
     }
-    if keep && !pageDiagnostics.hasErrors {
-      report.sites = outcomes.compactMap(\.site)
-      let entries = report.sites.map(OutputWriter.SiteEntry.init)
-      report.indexPage = Data(indexPage(sites: entries, templates: templates).utf8)
-      report.topLevelAssets = templates.assets
-    }
-    if let writer, !report.built.isEmpty || options.deploymentFiles.isEmpty {
-      do {
-        try writer.updateManifest(
-          written: outcomes.compactMap(\.entry), runbook: runbook.definition.title,
-          keeping: options.deploymentFiles.isEmpty ? Set(ids) : nil)
-        try writer.writeTopLevel(
-          "index.html", contents: Data(indexPage(sites: writer.sites(), templates: templates).utf8))
-        for asset in templates.assets {
-          let url = writer.folder.appendingPathComponent(asset.path)
-          try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-          try asset.data.write(to: url, options: .atomic)
-        }
-      } catch {
-        report.diagnostics.append(
-          .error(
-            at: SourceLocation(path: location.display(writer.folder)),
-            "cannot write the index: \(error.localizedDescription)",
-            fix: "check that the output folder is writable"))
-      }
-    }
-    report.diagnostics = report.diagnostics.sortedByLocation()
-    return report
+    return written
   }
-}
 
-private extension SiteBuilder {
   struct Outcome: Sendable {
     var ok: Bool
     var diagnostics: [Diagnostic]
-    var entry: OutputWriter.SiteEntry?
-    var site: DeploymentSite?
+    var entry: SiteEntry?
   }
 
-  func buildDeployment(
-    file: URL, id: String, runbook: Runbook, compiled: CompiledSite, writer: OutputWriter?,
-    keep: Bool
+  func fillOne(
+    _ checked: Checked, _ compiled: CompiledSite, strictWarnings: Bool, into sink: (any SiteSink)?
   ) -> Outcome {
-    let path = options.location.display(file)
-    // The id names the site's folder and the browser's store of ticks: keep it plain.
-    guard let first = id.first, first.isLetter || first.isNumber,
-      id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-    else {
-      return Outcome(
-        ok: false,
-        diagnostics: [
-          .error(
-            at: SourceLocation(path: path), "the file name '\(id)' cannot name a site folder",
-            fix:
-              "rename the file with letters, digits, '-', '_' and '.' only, starting with a letter or digit"
-          )
-        ])
-    }
-    guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-      return Outcome(
-        ok: false,
-        diagnostics: [
-          .error(
-            at: SourceLocation(path: path), "cannot read the deployment file",
-            fix: "check the path; deployment files live in Content/deployments/")
-        ])
-    }
     let deployment: Deployment
-    do {
-      deployment = try Deployment(id: id, path: path, text: text, definition: runbook.definition)
-    } catch {
-      return Outcome(ok: false, diagnostics: error.diagnostics)
+    switch checked {
+    case .success(let value): deployment = value
+    case .failure(let error): return Outcome(ok: false, diagnostics: error.diagnostics)
     }
     let site = compiled.fill(deployment)
     let diagnostics = site.diagnostics.map { options.strict ? $0.promotedToError : $0 }
-    if diagnostics.hasErrors || (options.strict && runbook.warnings.count > 0) {
+    if diagnostics.hasErrors || strictWarnings {
       return Outcome(ok: false, diagnostics: diagnostics)
     }
-    guard let writer else {
-      return Outcome(ok: true, diagnostics: diagnostics, site: keep ? site : nil)
-    }
+    guard let sink else { return Outcome(ok: true, diagnostics: diagnostics) }
     do {
-      try writer.write(site)
+      try sink.write(site)
     } catch {
+      let folder = URL(fileURLWithPath: sink.place).appendingPathComponent(deployment.id)
       return Outcome(
         ok: false,
         diagnostics: diagnostics + [
           .error(
-            at: SourceLocation(
-              path: options.location.display(writer.folder.appendingPathComponent(id))),
+            at: SourceLocation(path: options.location.display(folder)),
             "cannot write the site: \(error.localizedDescription)",
             fix: "check that the output folder is writable and the disk has room")
         ])
     }
-    return Outcome(
-      ok: true, diagnostics: diagnostics, entry: OutputWriter.SiteEntry(site),
-      site: keep ? site : nil)
+    return Outcome(ok: true, diagnostics: diagnostics, entry: SiteEntry(site))
   }
 
-  func indexPage(sites: [OutputWriter.SiteEntry], templates: Templates) -> String {
+  /// The index of every site the sink holds, written last, from what the sink says it holds.
+  func index(
+    _ written: [SiteEntry], _ loaded: Loaded, into sink: any SiteSink, _ report: inout BuildReport
+  ) {
+    do {
+      let sites = try sink.record(
+        written, runbook: loaded.runbook.definition.title,
+        keeping: options.deploymentFiles.isEmpty ? Set(loaded.files.map(\.id)) : nil)
+      let index = SiteFile(path: "index.html", text: indexPage(sites: sites, loaded.templates))
+      try sink.writeTopLevel(
+        [index] + loaded.templates.assets.map { SiteFile(path: $0.path, data: $0.data) })
+    } catch {
+      report.diagnostics.append(
+        .error(
+          at: SourceLocation(path: options.location.display(URL(fileURLWithPath: sink.place))),
+          "cannot write the index: \(error.localizedDescription)",
+          fix: "check that the output folder is writable"))
+    }
+  }
+
+  func indexPage(sites: [SiteEntry], _ templates: Templates) -> String {
     templates.render(
       "index",
       [

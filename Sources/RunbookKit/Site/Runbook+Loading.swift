@@ -1,65 +1,6 @@
 import Foundation
 
-/// Where a runbook's files are: the folder holding `Content/` and `Templates/`, and overrides.
-public struct RunbookLocation: Sendable {
-  public var root: URL
-  /// The runbook definition, relative to `root` or absolute.
-  public var definition: String
-  /// Reads the pages from this folder instead of the definition's `source:`.
-  public var source: String?
-
-  public init(root: URL, definition: String = "Content/runbook.yml", source: String? = nil) {
-    self.root = root.standardizedFileURL
-    self.definition = definition
-    self.source = source
-  }
-
-  public func url(_ path: String) -> URL {
-    path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
-  }
-
-  /// `path` as diagnostics show it: relative to the root when it is inside it.
-  public func display(_ url: URL) -> String {
-    let full = url.standardizedFileURL.path
-    let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-    return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
-  }
-
-  public var templatesFolder: URL { url("Templates") }
-
-  /// The runbook definition alone, for commands that need its folders before building.
-  public func loadDefinition() throws(DiagnosticError) -> RunbookDefinition {
-    let url = url(definition)
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-      throw DiagnosticError([
-        .error(
-          at: SourceLocation(path: display(url)), "cannot read the runbook definition",
-          fix: "run runbook from the folder holding Content/, or point --root or --runbook at it")
-      ])
-    }
-    return try RunbookDefinition(path: display(url), text: text)
-  }
-}
-
-/// A runbook read once and shared by every deployment: its definition, its pages parsed to
-/// outlines, and the sample-name matcher.
-public struct Runbook: Sendable {
-  public var location: RunbookLocation
-  public var definition: RunbookDefinition
-  public var pages: [PageSource]
-  public var outlines: [PageOutline]
-  public var matcher: SampleMatcher
-  public var links: LinkResolver
-  /// Relative image paths that exist, by page name, and those that do not.
-  public var images: [String: [String]]
-  public var missingImages: [String: Set<String>]
-  /// Images the source lacks, loaded from upstream instead: page name → relative path → URL.
-  public var upstreamImages: [String: [String: String]]
-  /// Validation notes by page name.
-  public var notes: [String: ValidationNotes]
-  /// Problems that do not stop a build (missing images): errors under `--strict`.
-  public var warnings: [Diagnostic]
-
+extension Runbook {
   /// Reads the definition and every page; throws every problem found, sorted by file and line.
   public init(loading location: RunbookLocation) throws(DiagnosticError) {
     self.location = location
@@ -113,7 +54,7 @@ public struct Runbook: Sendable {
     self.outlines = outlines
     links = LinkResolver(outlines: outlines, upstream: definition.upstream)
 
-    var images: [String: [String]] = [:]
+    var images: [String: [SiteFile]] = [:]
     var missing: [String: Set<String>] = [:]
     var upstreamImages: [String: [String: String]] = [:]
     var warnings: [Diagnostic] = outlines.flatMap(\.warnings)
@@ -121,9 +62,9 @@ public struct Runbook: Sendable {
       for image in outline.images {
         let file = page.directory.appendingPathComponent(image.path).standardizedFileURL
         let inside = file.path.hasPrefix(page.directory.standardizedFileURL.path + "/")
-        if inside && FileManager.default.fileExists(atPath: file.path) {
-          if !(images[page.name]?.contains(image.path) ?? false) {
-            images[page.name, default: []].append(image.path)
+        if inside, let data = FileManager.default.contents(atPath: file.path) {
+          if !(images[page.name]?.contains { $0.path == image.path } ?? false) {
+            images[page.name, default: []].append(SiteFile(path: image.path, data: data))
           }
         } else if definition.imagesFromUpstream, let upstream = definition.upstream,
           let url = URL(string: image.path, relativeTo: URL(string: upstream))?.absoluteString
@@ -175,14 +116,8 @@ public struct Runbook: Sendable {
   }
 
   /// The folder of this runbook's deployment files.
-  public var deploymentsFolder: URL { location.url(definition.deployments) }
+  public var deploymentsFolder: URL { location.deploymentsFolder(of: definition) }
 
-  /// Every `*.yml` file in the deployments folder, sorted by name.
-  public func defaultDeploymentFiles() -> [URL] {
-    let folder = deploymentsFolder
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map {
-      folder.appendingPathComponent($0)
-    }
-  }
+  /// Every `*.yml` and `*.yaml` file in the deployments folder, sorted by name.
+  public func defaultDeploymentFiles() -> [URL] { location.deploymentFiles(of: definition) }
 }
