@@ -62,6 +62,37 @@ import Testing
     }
   }
 
+  /// Users edit Templates/: the templates of the last release, rendered against today's typed
+  /// contexts, still find every key they use and make the same site as today's templates.
+  @Test func releaseTemplatesRenderTheSameSite() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let (current, currentOutput) = try Self.build(root: root)
+    defer { try? FileManager.default.removeItem(at: currentOutput) }
+    let templates = root.appendingPathComponent("Templates")
+    for name in try FileManager.default.contentsOfDirectory(atPath: templates.path)
+    where name.hasSuffix(".mustache") {
+      try FileManager.default.removeItem(at: templates.appendingPathComponent(name))
+    }
+    let release = fixtures.appendingPathComponent("release-templates")
+    for name in try FileManager.default.contentsOfDirectory(atPath: release.path)
+    where name.hasSuffix(".mustache") {
+      try FileManager.default.copyItem(
+        at: release.appendingPathComponent(name), to: templates.appendingPathComponent(name))
+    }
+    let (old, oldOutput) = try Self.build(root: root)
+    defer { try? FileManager.default.removeItem(at: oldOutput) }
+    #expect(old.built == ["contoso", "fabrikam"] && current.built == old.built)
+    let pages = Self.files(in: currentOutput).filter { $0.hasSuffix(".html") }
+    #expect(
+      pages.count == 17 && pages == Self.files(in: oldOutput).filter { $0.hasSuffix(".html") })
+    for page in pages {
+      #expect(
+        try Data(contentsOf: currentOutput.appendingPathComponent(page))
+          == Data(contentsOf: oldOutput.appendingPathComponent(page)), "\(page)")
+    }
+  }
+
   @Test func fabrikamSiteHasNoSampleNameAndAChainOfSixStages() throws {
     let (report, output) = try Self.build(deployments: [
       repositoryRoot.appendingPathComponent("Content/deployments/fabrikam.yml").path

@@ -104,7 +104,7 @@ import Testing
   @Test func usageCountsEveryValue() throws {
     let page = try render("CORPIDM and mimservername in contoso")
     let definition = try projectDefinition()
-    let used = Dictionary(uniqueKeysWithValues: zip(definition.values.map(\.key), page.usage))
+    let used = Dictionary(uniqueKeysWithValues: zip(definition.values.map(\.key), page.usage.all))
       .filter { $0.value > 0 }
     #expect(used == ["mim_server": 2, "domain": 1])
   }
@@ -114,8 +114,8 @@ import Testing
     #expect(
       matcher.matches(in: "é contoso.com/contoso,Pass@word1x Pass@word1")
         == [
-          .init(range: 3..<14, value: 1), .init(range: 15..<22, value: 0),
-          .init(range: 35..<45, value: 2),
+          .init(range: 3..<14, value: ValueIndex(1)), .init(range: 15..<22, value: ValueIndex(0)),
+          .init(range: 35..<45, value: ValueIndex(2)),
         ])
     #expect(matcher.occurrences(in: "MIMSyncAdmins xcontosox").map(\.range) == [15..<22])
   }

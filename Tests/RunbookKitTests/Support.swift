@@ -35,7 +35,7 @@ func render(
     name: "snippet", path: "snippet.md", directory: fixtures, text: markdown)
   let matcher = SampleMatcher(values: definition.values)
   let renderer = PageRenderer(page: page, matcher: matcher)
-  let bindings = definition.values.map { ValueBinding(spec: $0, value: values[$0.key] ?? "") }
+  let pageValues = definition.values.map { PageValue(spec: $0, text: values[$0.key] ?? "") }
   let resolver =
     links
     ? LinkResolver(
@@ -43,7 +43,7 @@ func render(
       upstream: "https://learn.microsoft.com/en-us/microsoft-identity-manager/")
     : nil
   let notes = try notesYAML.map { try ValidationNotes(path: "notes.yml", text: $0) }
-  return renderer.render(bindings: bindings, links: resolver, notes: notes)
+  return renderer.render(values: pageValues, links: resolver, notes: notes)
 }
 
 /// The HTML of every step of a rendered snippet, joined: what most tests compare.

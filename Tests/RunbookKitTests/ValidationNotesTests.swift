@@ -101,7 +101,7 @@ import Testing
       ])
     let page = try #require(runbook.pages.first)
     let rendered = PageRenderer(page: page, matcher: runbook.matcher).render(
-      bindings: runbook.definition.values.map { ValueBinding(spec: $0, value: "SRV01") },
+      values: runbook.definition.values.map { PageValue(spec: $0, text: "SRV01") },
       links: nil,
       missingImages: runbook.missingImages["page"] ?? [])
     #expect(

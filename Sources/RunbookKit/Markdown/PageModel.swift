@@ -41,7 +41,7 @@ public struct RenderedPage: Sendable {
   public var preambleHTML: String
   public var stages: [RenderedStage]
   /// How often each value was used on this page, by the runbook's value order.
-  public var usage: [Int]
+  public var usage: ValueCounts
   public var diagnostics: [Diagnostic]
 }
 

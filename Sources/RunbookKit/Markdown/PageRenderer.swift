@@ -1,11 +1,5 @@
 import Foundation
 
-/// One deployment's view of the runbook's values: what each sample name becomes.
-public struct ValueBinding: Sendable {
-  public var spec: ValueSpec
-  public var value: String
-}
-
 /// Turns a page's markdown into its outline, or into HTML for one deployment.
 ///
 /// Every call parses the page anew with cmark (about 0.1 ms for these pages), so that no tree
@@ -81,13 +75,13 @@ public struct PageRenderer: Sendable {
   /// The page rendered for one deployment.
   ///
   /// - Parameters:
-  ///   - bindings: by the matcher's value order.
+  ///   - values: what each value shows, in the matcher's value order.
   ///   - links: resolves links between pages; nil leaves them as written.
   ///   - missingImages: relative image paths that do not exist; they render as placeholders.
   ///   - imageURLs: relative image paths to load from elsewhere (upstream), with their URLs.
   ///   - notes: the page's validation notes, rendered under their steps.
   public func render(
-    bindings: [ValueBinding], links: LinkResolver?, missingImages: Set<String> = [],
+    values: [PageValue], links: LinkResolver?, missingImages: Set<String> = [],
     imageURLs: [String: String] = [:], notes: ValidationNotes? = nil
   ) -> RenderedPage {
     let tree = MarkdownTree(parsing: page.body)
@@ -98,22 +92,18 @@ public struct PageRenderer: Sendable {
       uniqueKeysWithValues: tree.root.children.filter { $0.kind == .heading }.map {
         ($0, (slug: Slug.make($0.plainText), title: $0.plainText))
       })
-    let substitution = Substitution(
-      matcher: matcher,
-      replacements: bindings.map {
-        Replacement(key: $0.spec.key, value: $0.value, isSecret: $0.spec.kind == .secret)
-      })
+    let substitution = Substitution(matcher: matcher, values: values)
     var usage = substitution.apply(to: tree)
     for image in tree.root.preorder where image.kind == .image {
       if let url = image.url, let replacement = imageURLs[url] { image.url = replacement }
     }
     for note in rewriter.sampleNameNotes {
-      note.setCustom(enter: Self.valuesTable(bindings: bindings, usage: usage), exit: "")
+      note.setCustom(enter: Self.valuesTable(values, usage: usage), exit: "")
     }
     replaceMissingImages(in: tree.root, missing: missingImages)
 
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, slugs: slugs)
-    let secrets = Set(bindings.indices.filter { bindings[$0].spec.kind == .secret })
+    let secrets = Self.secrets(values)
     var diagnostics = leftovers(in: tree.root, parts: parts, secrets: secrets)
     var noteHTML: [String: String] = [:]
     for note in notes?.notes ?? [] {
@@ -152,15 +142,14 @@ public struct PageRenderer: Sendable {
 private extension PageRenderer {
   /// A validation note goes through the same rewriting and substitution as the page.
   func render(
-    _ note: ValidationNote, _ substitution: Substitution, usage: inout [Int],
+    _ note: ValidationNote, _ substitution: Substitution, usage: inout ValueCounts,
     diagnostics: inout [Diagnostic]
   ) -> String {
     let tree = MarkdownTree(parsing: note.markdown)
     var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1, source: note.markdown)
     rewriter.rewrite(tree)
-    for (index, count) in substitution.apply(to: tree).enumerated() { usage[index] += count }
-    let secrets = Set(
-      substitution.replacements.indices.filter { substitution.replacements[$0].isSecret })
+    usage += substitution.apply(to: tree)
+    let secrets = Self.secrets(substitution.values)
     diagnostics += Self.leftovers(
       in: tree.root, matcher: matcher, secrets: secrets, path: note.location.path,
       line: { $0.fileLine(offset: note.firstLine - 1) })
@@ -178,6 +167,11 @@ private extension PageRenderer {
     }
   }
 
+  /// The values whose samples are passwords.
+  static func secrets(_ values: [PageValue]) -> Set<ValueIndex> {
+    Set(values.indices.filter { values[$0].isSecret }.map(ValueIndex.init))
+  }
+
   /// Top and bottom step-by-step blocks name the same pages: each link once.
   static func unique(_ links: [NavigationLink]) -> [NavigationLink] {
     var seen = Set<String>()
@@ -188,14 +182,12 @@ private extension PageRenderer {
 
   /// The page's own "this walkthrough uses sample names" note, made real: this deployment's
   /// values that the page uses.
-  static func valuesTable(bindings: [ValueBinding], usage: [Int]) -> String {
-    let rows = bindings.indices.filter { usage[$0] > 0 }.map { index in
-      let binding = bindings[index]
-      let replacement = Replacement(
-        key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret)
+  static func valuesTable(_ values: [PageValue], usage: ValueCounts) -> String {
+    let rows = values.indices.filter { usage[ValueIndex($0)] > 0 }.map { index in
+      let value = values[index]
       return
-        "<tr><td>\(binding.spec.description.htmlEscaped)</td><td><code>\(binding.spec.key.htmlEscaped)</code></td>"
-        + "<td>\(replacement.openTag)\(binding.value.htmlEscaped)</span></td></tr>"
+        "<tr><td>\(value.spec.description.htmlEscaped)</td><td><code>\(value.spec.key.htmlEscaped)</code></td>"
+        + "<td>\(value.spanHTML)</td></tr>"
     }
     guard !rows.isEmpty else { return "" }
     // A long table starts folded, so that the steps stay in view; a short one is shown.
@@ -229,7 +221,8 @@ private extension PageRenderer {
 
   /// A sample name left in the visible text after substitution (inside a longer word, say) is
   /// an error at the line it came from: a runbook never ships with "contoso" in a command.
-  func leftovers(in root: MarkdownNode, parts: PageParts, secrets: Set<Int>) -> [Diagnostic] {
+  func leftovers(in root: MarkdownNode, parts: PageParts, secrets: Set<ValueIndex>) -> [Diagnostic]
+  {
     Self.leftovers(
       in: root, matcher: matcher, secrets: secrets, path: page.path, line: parts.line(of:))
   }
@@ -239,7 +232,7 @@ extension PageRenderer {
   /// - Parameter secrets: the values whose samples are passwords: never allowed anywhere, not even
   ///   in a relative path that is no visible text.
   static func leftovers(
-    in root: MarkdownNode, matcher: SampleMatcher, secrets: Set<Int>, path: String,
+    in root: MarkdownNode, matcher: SampleMatcher, secrets: Set<ValueIndex>, path: String,
     line: (MarkdownNode) -> Int
   ) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []

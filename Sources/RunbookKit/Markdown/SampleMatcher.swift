@@ -9,8 +9,8 @@ public struct SampleMatcher: Sendable {
   struct Sample: Sendable {
     /// Lower-cased bytes.
     var bytes: [UInt8]
-    /// Index of the value it belongs to.
-    var value: Int
+    /// The value it belongs to.
+    var value: ValueIndex
     /// When not empty, the sample counts only right after one of these (lower-cased bytes):
     /// `SharePoint` the account after `contoso\`, not SharePoint the product.
     var after: [[UInt8]] = []
@@ -19,13 +19,13 @@ public struct SampleMatcher: Sendable {
   public struct Match: Sendable, Equatable {
     /// Byte offsets into the UTF-8 text.
     public var range: Range<Int>
-    /// Index of the value, in the order the matcher was given them.
-    public var value: Int
+    /// The value, in the order the matcher was given them.
+    public var value: ValueIndex
   }
 
   /// Samples by their lower-cased first byte, longest first.
   private var buckets: [[Sample]] = Array(repeating: [], count: 256)
-  public let samples: [(sample: String, value: Int)]
+  public let samples: [(sample: String, value: ValueIndex)]
 
   /// - Parameter samples: for each value, the sample names it replaces.
   public init(samples valueSamples: [[String]]) {
@@ -46,12 +46,13 @@ public struct SampleMatcher: Sendable {
   /// - Parameter contexts: for each value, the texts that must stand before a sample for it to
   ///   count, by sample; a sample not named there counts anywhere.
   public init(samples valueSamples: [[String]], contexts: [[String: [String]]]) {
-    var all: [(String, Int)] = []
-    for (value, samples) in valueSamples.enumerated() {
+    var all: [(String, ValueIndex)] = []
+    for (position, samples) in valueSamples.enumerated() {
+      let value = ValueIndex(position)
       for sample in samples where !sample.isEmpty {
         all.append((sample, value))
         let bytes = sample.utf8.map(Self.lower)
-        let after = (value < contexts.count ? contexts[value][sample] ?? [] : []).map {
+        let after = (position < contexts.count ? contexts[position][sample] ?? [] : []).map {
           $0.utf8.map(Self.lower)
         }
         buckets[Int(bytes[0])].append(Sample(bytes: bytes, value: value, after: after))

@@ -1,28 +1,13 @@
-/// What a sample name becomes in one deployment.
-struct Replacement {
-  var key: String
-  var value: String
-  var isSecret: Bool
-
-  /// The opening tag that marks the value; hovering shows the value's name.
-  var openTag: String {
-    let classes = isSecret ? "value secret" : "value"
-    let hover = isSecret ? "\(key): where the password is kept" : key
-    return
-      "<span class=\"\(classes)\" data-key=\"\(key.htmlEscaped)\" title=\"\(hover.htmlEscaped)\">"
-  }
-}
-
 /// Replaces sample names on the tree: in text, code spans, code blocks, image alt text and
 /// absolute URLs; never in relative link or image paths. Values enter as text nodes inside
 /// marking custom nodes, so cmark escapes them and no value can change the structure.
 struct Substitution {
   let matcher: SampleMatcher
-  /// By value index, as the matcher numbers them.
-  let replacements: [Replacement]
+  /// What each value becomes, in the order the matcher numbers them.
+  let values: [PageValue]
 
   /// Substitutes the whole tree; returns how often each value was used.
-  func apply(to tree: MarkdownTree) -> [Int] {
+  func apply(to tree: MarkdownTree) -> ValueCounts {
     var pass = Pass(substitution: self)
     tree.rewrite(&pass)
     return pass.usage
@@ -30,11 +15,11 @@ struct Substitution {
 
   private struct Pass: TreeRewriter {
     let substitution: Substitution
-    var usage: [Int]
+    var usage: ValueCounts
 
     init(substitution: Substitution) {
       self.substitution = substitution
-      usage = Array(repeating: 0, count: substitution.replacements.count)
+      usage = ValueCounts(count: substitution.values.count)
     }
 
     mutating func rewrite(_ node: MarkdownNode) -> Rewrite {
@@ -69,14 +54,14 @@ struct Substitution {
       && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
   }
 
-  private func substituteText(_ node: MarkdownNode, usage: inout [Int]) -> Rewrite {
+  private func substituteText(_ node: MarkdownNode, usage: inout ValueCounts) -> Rewrite {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
     guard !matches.isEmpty else { return .keep }
     return .replace(fragments(of: literal, matches, in: node.tree, usage: &usage))
   }
 
-  private func substituteCode(_ node: MarkdownNode, usage: inout [Int]) -> Rewrite {
+  private func substituteCode(_ node: MarkdownNode, usage: inout ValueCounts) -> Rewrite {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
     guard !matches.isEmpty else { return .keep }
@@ -87,7 +72,7 @@ struct Substitution {
     return .replace(with: code)
   }
 
-  private func substituteCodeBlock(_ node: MarkdownNode, usage: inout [Int]) -> Rewrite {
+  private func substituteCodeBlock(_ node: MarkdownNode, usage: inout ValueCounts) -> Rewrite {
     let literal = node.literal ?? ""
     let matches = matcher.matches(in: literal)
     guard !matches.isEmpty else { return .keep }
@@ -105,7 +90,7 @@ struct Substitution {
   /// Text and value nodes for `literal`, in order.
   private func fragments(
     of literal: String, _ matches: [SampleMatcher.Match], in tree: MarkdownTree,
-    usage: inout [Int]
+    usage: inout ValueCounts
   ) -> [MarkdownNode] {
     let bytes = Array(literal.utf8)
     var nodes: [MarkdownNode] = []
@@ -115,12 +100,12 @@ struct Substitution {
         nodes.append(
           tree.text(String(decoding: bytes[start..<match.range.lowerBound], as: UTF8.self)))
       }
-      let replacement = replacements[match.value]
-      let value = tree.custom(
-        block: false, enter: replacement.openTag, exit: "</span>",
-        role: .value(key: replacement.key))
-      value.append(tree.text(replacement.value))
-      nodes.append(value)
+      let value = values[match.value.position]
+      let span = tree.custom(
+        block: false, enter: value.openTag, exit: PageValue.closeTag,
+        role: .value(key: value.spec.key))
+      span.append(tree.text(value.text))
+      nodes.append(span)
       usage[match.value] += 1
       start = match.range.upperBound
     }
@@ -131,7 +116,7 @@ struct Substitution {
   }
 
   /// Substitutes where no markup can go (a URL, a title): the value alone.
-  fileprivate func substitutedPlain(_ text: String, usage: inout [Int]) -> String {
+  fileprivate func substitutedPlain(_ text: String, usage: inout ValueCounts) -> String {
     let matches = matcher.matches(in: text)
     guard !matches.isEmpty else { return text }
     let bytes = Array(text.utf8)
@@ -139,7 +124,7 @@ struct Substitution {
     var start = 0
     for match in matches {
       result += String(decoding: bytes[start..<match.range.lowerBound], as: UTF8.self)
-      result += replacements[match.value].value
+      result += values[match.value.position].text
       usage[match.value] += 1
       start = match.range.upperBound
     }

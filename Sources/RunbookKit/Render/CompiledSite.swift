@@ -5,14 +5,14 @@ import Foundation
 /// Private-use characters between two markers: cmark, mustache and HTML escaping leave them as
 /// they are, except in URLs, where cmark percent-encodes them (`%EE%80%80`).
 enum Hole: Hashable, Sendable {
-  case value(Int)
+  case value(ValueIndex)
   case name, id, hash
 
   static let open = "\u{E000}", close = "\u{E001}"
 
   var text: String {
     switch self {
-    case .value(let index): return Self.open + String(index) + Self.close
+    case .value(let index): return Self.open + String(index.position) + Self.close
     case .name: return Self.open + "n" + Self.close
     case .id: return Self.open + "i" + Self.close
     case .hash: return Self.open + "h" + Self.close
@@ -25,8 +25,8 @@ enum Hole: Hashable, Sendable {
     case "i": self = .id
     case "h": self = .hash
     default:
-      guard let index = Int(code) else { return nil }
-      self = .value(index)
+      guard let position = Int(code) else { return nil }
+      self = .value(ValueIndex(position))
     }
   }
 }
@@ -116,7 +116,7 @@ public struct CompiledFile: Sendable {
       case .hole(let hole, let url):
         let text: String
         switch hole {
-        case .value(let index): text = index < values.count ? values[index] : ""
+        case .value(let index): text = index.position < values.count ? values[index.position] : ""
         case .name: text = name
         case .id: text = id
         case .hash: text = hash

@@ -85,7 +85,7 @@ struct OutputGate {
 
   /// Elements whose text is the deployment's own: never a leftover, whatever it holds.
   private static let ownWords = [
-    "<span class=\"value", "<span class=\"deployment-name\"", "<span class=\"deployment-file\"",
+    PageValue.openTagStart, "<span class=\"deployment-name\"", "<span class=\"deployment-file\"",
   ].map { Array($0.utf8) }
 
   private static func startsWith(

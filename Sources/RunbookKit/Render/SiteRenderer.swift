@@ -63,8 +63,8 @@ public struct SiteRenderer: Sendable {
     let placeholders = Deployment(
       id: Hole.id.text, name: Hole.name.text,
       values: Dictionary(
-        uniqueKeysWithValues: runbook.definition.values.enumerated().map {
-          ($1.key, Hole.value($0).text)
+        uniqueKeysWithValues: runbook.definition.valueIndices.map {
+          (runbook.definition.spec($0).key, Hole.value($0).text)
         }),
       path: "", fileHash: Hole.hash.text)
     let site = renderDirect(placeholders)
@@ -81,116 +81,83 @@ public struct SiteRenderer: Sendable {
 
   /// The site rendered straight from the tree with the real values: what `compile` + `fill` must equal.
   func renderDirect(_ deployment: Deployment) -> DeploymentSite {
-    let bindings = runbook.definition.values.map {
-      ValueBinding(spec: $0, value: deployment.values[$0.key] ?? "")
+    let values = runbook.definition.values.map {
+      PageValue(spec: $0, text: deployment.values[$0.key] ?? "")
     }
     let pages = runbook.pages.map { page in
       PageRenderer(page: page, matcher: runbook.matcher).render(
-        bindings: bindings, links: runbook.links,
+        values: values, links: runbook.links,
         missingImages: runbook.missingImages[page.name] ?? [],
         imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
     }
     var diagnostics = pages.flatMap(\.diagnostics)
-    var usage = Array(repeating: 0, count: bindings.count)
-    for page in pages {
-      for index in usage.indices { usage[index] += page.usage[index] }
-    }
+    var usage = ValueCounts(count: values.count)
+    for page in pages { usage += page.usage }
 
     // Every stage of every page, in runbook order: the chain of prev/next links.
     let chain = pages.flatMap { page in page.stages.map { (page: page, stage: $0) } }
     let stepCount = chain.reduce(0) { $0 + $1.stage.steps.count }
-    let common = commonContext(deployment)
+    let facts = siteFacts(deployment)
     var files: [SiteFile] = []
     for (index, link) in chain.enumerated() {
-      var context = common
-      context["root"] = "../"
-      context["pageTitle"] = link.page.title
-      context["pageTitleHTML"] = link.page.titleHTML
-      context["stageTitle"] = link.stage.title
-      context["stageTitleHTML"] = link.stage.titleHTML
-      context["stageSlug"] = link.stage.slug
-      context["stageNumber"] = index + 1
-      context["stageCount"] = chain.count
-      context["stepCount"] = link.stage.steps.count
-      context["oneStep"] = link.stage.steps.count == 1
-      context["home"] = "../../index.html"
-      // Mustache treats an empty string as true: only fragments that hold something are set.
-      if link.stage.slug == link.page.stages.first?.slug, !link.page.preambleHTML.isEmpty {
-        context["preambleHTML"] = link.page.preambleHTML
-      }
-      context["introHTML"] = link.stage.introHTML
-      context["outroHTML"] = link.stage.outroHTML
-      context["steps"] = link.stage.steps.map { step -> [String: Any] in
-        var values: [String: Any] = [
-          "number": step.number, "html": step.html,
-          "key": "\(link.page.name)/\(link.stage.slug)/\(step.number)",
-        ]
-        if let note = step.noteHTML { values["noteHTML"] = note }
-        if let lead = step.leadHTML { values["leadHTML"] = lead }
-        return values
-      }
-      if index > 0 {
-        let previous = chain[index - 1]
-        context["previous"] = [
-          "href": href(previous, from: link.page.name), "title": previous.stage.title,
-        ]
-      } else if let before = upstreamLink(.previous) {
-        context["before"] = before
-      }
-      if index + 1 < chain.count {
-        let next = chain[index + 1]
-        context["next"] = ["href": href(next, from: link.page.name), "title": next.stage.title]
-      } else if let after = upstreamLink(.next) {
-        context["after"] = after
-      }
+      let previous = index > 0 ? chain[index - 1] : nil
+      let next = index + 1 < chain.count ? chain[index + 1] : nil
+      let page = StagePage(
+        facts: facts, pageTitle: link.page.title, pageTitleHTML: link.page.titleHTML,
+        stageTitle: link.stage.title, stageTitleHTML: link.stage.titleHTML,
+        stageSlug: link.stage.slug, stageNumber: index + 1, stageCount: chain.count,
+        stepCount: link.stage.steps.count, oneStep: link.stage.steps.count == 1,
+        preambleHTML: Self.preamble(of: link),
+        introHTML: link.stage.introHTML, outroHTML: link.stage.outroHTML,
+        steps: Self.steps(of: link, keyed: true),
+        previous: previous.map {
+          PagerLink(href: href($0, from: link.page.name), title: $0.stage.title)
+        },
+        next: next.map { PagerLink(href: href($0, from: link.page.name), title: $0.stage.title) },
+        before: previous == nil ? upstreamLink(.previous) : nil,
+        after: next == nil ? upstreamLink(.next) : nil)
       files.append(
         SiteFile(
-          path: "\(link.page.name)/\(link.stage.slug).html",
-          text: templates.render("stage", context)))
+          path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", page)))
     }
 
-    var overview = common
-    overview["root"] = ""
-    overview["home"] = "../index.html"
-    overview["stageCount"] = chain.count
-    overview["stepCount"] = stepCount
-    overview["start"] =
-      chain.first.map {
-        "\(LinkResolver.escape($0.page.name))/\(LinkResolver.escape($0.stage.slug)).html"
-      } ?? ""
-    overview["values"] = bindings.indices.map { index -> [String: Any] in
-      let binding = bindings[index]
-      return [
-        "key": binding.spec.key, "description": binding.spec.description,
-        "kind": binding.spec.kind.rawValue,
-        "valueHTML": Replacement(
-          key: binding.spec.key, value: binding.value, isSecret: binding.spec.kind == .secret
-        ).openTag
-          + binding.value.htmlEscaped + "</span>",
-        "uses": usage[index],
-      ]
+    let valueRows = runbook.definition.valueIndices.map { index in
+      let value = values[index.position]
+      return ValueRow(
+        key: value.spec.key, description: value.spec.description, kind: value.spec.kind.rawValue,
+        valueHTML: value.spanHTML, uses: usage[index])
     }
     var stageNumber = 0
-    overview["pages"] = pages.map { page -> [String: Any] in
-      [
-        "title": page.title, "titleHTML": page.titleHTML,
-        "stages": page.stages.map { stage -> [String: Any] in
-          stageNumber += 1
-          return [
-            "number": stageNumber, "titleHTML": stage.titleHTML, "id": "\(page.name)/\(stage.slug)",
-            "href": "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
-            "steps": stage.steps.count, "oneStep": stage.steps.count == 1,
-          ]
-        },
-      ]
-    }
-    if let before = upstreamLink(.previous) { overview["before"] = before }
-    if let after = upstreamLink(.next) { overview["after"] = after }
+    let overview = OverviewPage(
+      facts: facts, stageCount: chain.count, stepCount: stepCount,
+      start: chain.first.map {
+        "\(LinkResolver.escape($0.page.name))/\(LinkResolver.escape($0.stage.slug)).html"
+      } ?? "",
+      values: valueRows,
+      pages: pages.map { page in
+        OverviewPage.Page(
+          title: page.title, titleHTML: page.titleHTML,
+          stages: page.stages.map { stage in
+            stageNumber += 1
+            return OverviewPage.Stage(
+              number: stageNumber, titleHTML: stage.titleHTML, id: "\(page.name)/\(stage.slug)",
+              href: "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
+              steps: stage.steps.count, oneStep: stage.steps.count == 1)
+          })
+      },
+      before: upstreamLink(.previous), after: upstreamLink(.next))
+    let printPage = PrintPage(
+      facts: facts, paper: paper.rawValue, stageCount: chain.count, stepCount: stepCount,
+      values: valueRows,
+      stages: chain.enumerated().map { index, link in
+        PrintPage.Stage(
+          stageNumber: index + 1, titleHTML: link.stage.titleHTML,
+          pageTitleHTML: link.page.titleHTML, introHTML: link.stage.introHTML,
+          outroHTML: link.stage.outroHTML, steps: Self.steps(of: link, keyed: false),
+          preambleHTML: Self.preamble(of: link))
+      })
     files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
-    files.insert(
-      SiteFile(
-        path: "print.html", text: printPage(common: common, chain: chain, overview: overview)),
-      at: 1)
+    files.insert(SiteFile(path: "print.html", text: templates.render("print", printPage)), at: 1)
 
     files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
     for page in runbook.pages {
@@ -218,68 +185,52 @@ public enum Paper: String, Sendable, CaseIterable {
 }
 
 private extension SiteRenderer {
-  /// The whole runbook on one page for the change record: cover, contents, a stage a page,
-  /// every step with its note, a tick box and done-by lines, the values sheet and a sign-off.
-  func printPage(
-    common: [String: Any], chain: [(page: RenderedPage, stage: RenderedStage)],
-    overview: [String: Any]
-  ) -> String {
-    var context = common
-    context["root"] = ""
-    context["paper"] = paper.rawValue
-    context["stageCount"] = chain.count
-    context["stepCount"] = overview["stepCount"]
-    context["values"] = overview["values"]
-    context["stages"] = chain.enumerated().map { index, link -> [String: Any] in
-      var stage: [String: Any] = [
-        "stageNumber": index + 1, "titleHTML": link.stage.titleHTML,
-        "pageTitleHTML": link.page.titleHTML,
-        "introHTML": link.stage.introHTML, "outroHTML": link.stage.outroHTML,
-        "steps": link.stage.steps.map { step -> [String: Any] in
-          var values: [String: Any] = ["number": step.number, "html": step.html]
-          if let note = step.noteHTML { values["noteHTML"] = note }
-          if let lead = step.leadHTML { values["leadHTML"] = lead }
-          return values
-        },
-      ]
-      if link.stage.slug == link.page.stages.first?.slug, !link.page.preambleHTML.isEmpty {
-        stage["preambleHTML"] = link.page.preambleHTML
-      }
-      return stage
+  typealias ChainLink = (page: RenderedPage, stage: RenderedStage)
+
+  /// A page's text before its first stage, shown with that stage only. Mustache treats an empty
+  /// string as true: only a preamble that holds something is given.
+  static func preamble(of link: ChainLink) -> String? {
+    guard link.stage.slug == link.page.stages.first?.slug, !link.page.preambleHTML.isEmpty else {
+      return nil
     }
-    return templates.render("print", context)
+    return link.page.preambleHTML
   }
 
-  func commonContext(_ deployment: Deployment) -> [String: Any] {
-    [
-      "runbookTitle": runbook.definition.title,
-      "version": runbook.definition.version,
-      "deploymentName": deployment.name,
-      "deploymentId": deployment.id,
-      "deploymentHash": deployment.fileHash,
-      // Where the browser keeps this deployment's ticks, and which steps there are to tick.
-      "runbookId": Slug.make(runbook.definition.title),
-      "stageList": runbook.outlines.flatMap { outline in
+  /// A stage's steps for a template; `keyed` gives each the key of its tick in the browser.
+  static func steps(of link: ChainLink, keyed: Bool) -> [StepContext] {
+    link.stage.steps.map { step in
+      StepContext(
+        number: step.number, html: step.html,
+        key: keyed ? "\(link.page.name)/\(link.stage.slug)/\(step.number)" : nil,
+        noteHTML: step.noteHTML, leadHTML: step.leadHTML)
+    }
+  }
+
+  func siteFacts(_ deployment: Deployment) -> SiteFacts {
+    SiteFacts(
+      runbookTitle: runbook.definition.title, version: runbook.definition.version,
+      deploymentName: deployment.name, deploymentId: deployment.id,
+      deploymentHash: deployment.fileHash, runbookId: Slug.make(runbook.definition.title),
+      stageList: runbook.outlines.flatMap { outline in
         outline.stages.map {
           "\(outline.name)/\($0.slug):\($0.steps.map { String($0.number) }.joined(separator: ","))"
         }
       }.joined(separator: " "),
-      "buildDate": buildDate,
-    ]
+      buildDate: buildDate)
   }
 
-  func href(_ target: (page: RenderedPage, stage: RenderedStage), from page: String) -> String {
+  func href(_ target: ChainLink, from page: String) -> String {
     runbook.links.href(page: target.page.name, stage: target.stage.slug, from: page, fragment: nil)
   }
 
   /// The upstream page before the runbook's first page, or after its last one.
-  func upstreamLink(_ direction: NavigationLink.Direction) -> [String: Any]? {
+  func upstreamLink(_ direction: NavigationLink.Direction) -> PagerLink? {
     let outline = direction == .previous ? runbook.outlines.first : runbook.outlines.last
     guard let outline, let link = outline.navigation.first(where: { $0.direction == direction }),
       case .rewritten(let url) = runbook.links.resolve(link.target, page: outline.name, stage: "")
     else { return nil }
     // Only pages outside the runbook: inside it, the chain already links them.
     guard Substitution.isAbsolute(url) else { return nil }
-    return ["href": url, "title": link.title]
+    return PagerLink(href: url, title: link.title)
   }
 }

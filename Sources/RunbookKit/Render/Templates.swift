@@ -66,8 +66,8 @@ public struct Templates: Sendable {
     self.assets = assets
   }
 
-  /// Renders a template; the context is built of dictionaries, arrays, strings, numbers and bools.
-  func render(_ name: String, _ context: [String: Any]) -> String {
+  /// Renders a template with one of the typed contexts (`StagePage`, `OverviewPage`, ...).
+  func render(_ name: String, _ context: Any) -> String {
     guard let html = library.render(context, withTemplate: name) else {
       preconditionFailure("template '\(name)' was checked when the templates were loaded")
     }

@@ -284,17 +284,13 @@ private extension SiteBuilder {
   func indexPage(sites: [SiteEntry], _ templates: Templates) -> String {
     templates.render(
       "index",
-      [
-        "root": "",
-        "buildDate": options.buildDate,
-        "hasDeployments": !sites.isEmpty,
-        "deployments": sites.map { site -> [String: Any] in
-          [
-            "id": site.id, "href": LinkResolver.escape(site.id) + "/index.html", "name": site.name,
-            "stages": site.stages, "steps": site.steps, "runbook": site.runbook,
-          ]
-        },
-      ])
+      IndexPage(
+        buildDate: options.buildDate, hasDeployments: !sites.isEmpty,
+        deployments: sites.map { site in
+          IndexPage.Deployment(
+            id: site.id, href: LinkResolver.escape(site.id) + "/index.html", name: site.name,
+            stages: site.stages, steps: site.steps, runbook: site.runbook)
+        }))
   }
 }
 
