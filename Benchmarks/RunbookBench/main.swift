@@ -5,6 +5,7 @@
 //   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep]
 import Foundation
 import RunbookTestSupport
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -324,26 +325,20 @@ func measureServe(seconds serveSeconds: Double) {
   else { return }
   let path =
     "/d00000/install-mim-service-portal/configure-mim-service-and-portal-for-installation.html"
-  final class Counter: @unchecked Sendable {
-    let lock = NSLock()
-    var total = 0
-  }
-  let counter = Counter()
+  let counter = Mutex(0)
   let connections = 4
   let start = Date()
   let deadline = start.addingTimeInterval(serveSeconds)
   DispatchQueue.concurrentPerform(iterations: connections) { _ in
     let done = hammer(port: port, path: path, until: deadline, budget: 200_000)
-    counter.lock.lock()
-    counter.total += done
-    counter.lock.unlock()
+    counter.withLock { $0 += done }
   }
   let seconds = Date().timeIntervalSince(start)
   print(
     String(
       format:
         "runbook serve: %d requests for a stage page in %.1f s over %d keep-alive connections on 127.0.0.1: %.0f requests/s",
-      counter.total, seconds, connections, Double(counter.total) / seconds))
+      counter.withLock { $0 }, seconds, connections, Double(counter.withLock { $0 }) / seconds))
 }
 
 measureServe(seconds: serveSeconds)

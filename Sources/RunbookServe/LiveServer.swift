@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import RunbookKit
+import Synchronization
 
 /// Why `runbook serve` could not start.
 public struct ServeError: Error, CustomStringConvertible {
@@ -11,11 +12,12 @@ public struct ServeError: Error, CustomStringConvertible {
 
 /// `runbook serve`'s HTTP server: static pages from a `ServeSession`, and the server-sent events
 /// that make open pages reload or show a failed rebuild's errors.
-public final class LiveServer: @unchecked Sendable {
+public final class LiveServer: Sendable {
   public let session: ServeSession
   private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
   private let subscribers = Subscribers()
-  private var channel: Channel?
+  /// The listening channel, set by `start` and read by `wait` and `stop` (from a signal queue).
+  private let channel = Mutex<Channel?>(nil)
 
   public init(session: ServeSession) {
     self.session = session
@@ -36,9 +38,9 @@ public final class LiveServer: @unchecked Sendable {
       }
       .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
     do {
-      let channel = try bootstrap.bind(host: host, port: port).wait()
-      self.channel = channel
-      return channel.localAddress?.port ?? port
+      let bound = try bootstrap.bind(host: host, port: port).wait()
+      channel.withLock { $0 = bound }
+      return bound.localAddress?.port ?? port
     } catch let error as IOError where error.errnoCode == EADDRINUSE {
       try? group.syncShutdownGracefully()
       throw ServeError(
@@ -68,39 +70,32 @@ public final class LiveServer: @unchecked Sendable {
 
   /// Blocks until the server is closed by `stop()`.
   public func wait() {
-    try? channel?.closeFuture.wait()
+    try? channel.withLock { $0 }?.closeFuture.wait()
   }
 
   /// Closes the listening socket and every connection, then the event loop.
   public func stop() {
     subscribers.closeAll()
-    try? channel?.close().wait()
+    try? channel.withLock { $0 }?.close().wait()
     try? group.syncShutdownGracefully()
   }
 }
 
 /// The pages listening for server-sent events.
-final class Subscribers: @unchecked Sendable {
-  private let lock = NSLock()
-  private var channels: [ObjectIdentifier: Channel] = [:]
+final class Subscribers: Sendable {
+  private let channels = Mutex<[ObjectIdentifier: Channel]>([:])
 
   func add(_ channel: Channel) {
-    lock.lock()
-    channels[ObjectIdentifier(channel)] = channel
-    lock.unlock()
+    channels.withLock { $0[ObjectIdentifier(channel)] = channel }
     channel.closeFuture.whenComplete { [weak self] _ in self?.remove(channel) }
   }
 
   func remove(_ channel: Channel) {
-    lock.lock()
-    channels[ObjectIdentifier(channel)] = nil
-    lock.unlock()
+    _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
   }
 
   func send(_ text: String) {
-    lock.lock()
-    let all = Array(channels.values)
-    lock.unlock()
+    let all = channels.withLock { Array($0.values) }
     for channel in all {
       var buffer = channel.allocator.buffer(capacity: text.utf8.count)
       buffer.writeString(text)
@@ -109,10 +104,10 @@ final class Subscribers: @unchecked Sendable {
   }
 
   func closeAll() {
-    lock.lock()
-    let all = Array(channels.values)
-    channels = [:]
-    lock.unlock()
+    let all = channels.withLock { channels in
+      defer { channels = [:] }
+      return Array(channels.values)
+    }
     for channel in all { channel.close(promise: nil) }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunbookKit
+import Synchronization
 
 struct Build: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -59,38 +60,37 @@ struct Check: ParsableCommand {
 
 /// A batch build's progress on one terminal line: quiet when stderr is not a terminal or in CI.
 enum ProgressLine {
-  private final class State: @unchecked Sendable {
-    let lock = NSLock()
+  private struct State {
     let start = Date()
     var lastDraw = Date.distantPast
     var drawn = false
   }
 
-  private static let state = State()
+  private static let state = Mutex(State())
 
   static func forTerminal() -> (@Sendable (BuildProgress) -> Void)? {
     guard isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil else {
       return nil
     }
     return { progress in
-      let state = Self.state
-      state.lock.lock()
-      defer { state.lock.unlock() }
-      let now = Date()
-      // At most ten redraws a second, and always the last one.
-      guard progress.done == progress.total || now.timeIntervalSince(state.lastDraw) > 0.1 else {
-        return
+      Self.state.withLock { state in
+        let now = Date()
+        // At most ten redraws a second, and always the last one.
+        guard progress.done == progress.total || now.timeIntervalSince(state.lastDraw) > 0.1
+        else { return }
+        state.lastDraw = now
+        let seconds = max(now.timeIntervalSince(state.start), 0.001)
+        let rate = Int(Double(progress.done * progress.pagesPerSite) / seconds)
+        let line = "\r\u{1B}[K  \(progress.done)/\(progress.total) deployments · \(rate) pages/s"
+        FileHandle.standardError.write(Data(line.utf8))
+        state.drawn = true
       }
-      state.lastDraw = now
-      let seconds = max(now.timeIntervalSince(state.start), 0.001)
-      let rate = Int(Double(progress.done * progress.pagesPerSite) / seconds)
-      let line = "\r\u{1B}[K  \(progress.done)/\(progress.total) deployments · \(rate) pages/s"
-      FileHandle.standardError.write(Data(line.utf8))
-      state.drawn = true
     }
   }
 
   static func clear() {
-    if state.drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if Self.state.withLock({ $0.drawn }) {
+      FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
   }
 }

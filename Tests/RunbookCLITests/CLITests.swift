@@ -193,11 +193,9 @@ import Testing
       #expect(sheets[max(page, 0)].contains(title))
       lastPage = page
     }
-    for value in [
-      "FABRIKAM", "IDM01", "svc-mimservice", "svc-mimma", "svc-mimsspr", "gmsa-mimsync",
-      "identity.fabrikam.com", "pwdreg.fabrikam.com", "pwdreset.fabrikam.com",
-      "vault://kv/mim/svc-mimservice",
-    ] {
+    let values = try TestRunbook.deploymentValues("fabrikam")
+    #expect(values.count == 11)
+    for value in values.values {
       #expect(text.contains(value), "the PDF does not show \(value)")
     }
     for sample in ["contoso", "corpidm", "mimservername", "pass@word"] {

@@ -10,25 +10,9 @@ import Testing
     definition = try projectDefinition()
   }
 
-  /// A fabrikam deployment file with some lines changed.
+  /// The project's fabrikam deployment file with some lines changed.
   func file(replacing old: String = "", with new: String = "") -> String {
-    let text = """
-      name: Fabrikam production
-      values:
-        domain: FABRIKAM
-        dns_domain: fabrikam.com
-        mim_server: IDM01
-        mim_service_account: svc-mimservice
-        mim_ma_account: svc-mimma
-        sspr_account: svc-mimsspr
-        mim_sync_gmsa: gmsa-mimsync
-        portal_host: identity.fabrikam.com
-        password_registration_host: pwdreg.fabrikam.com
-        password_reset_host: pwdreset.fabrikam.com
-        service_password: "vault://kv/mim/svc-mimservice"
-
-      """
-    return old.isEmpty ? text : text.replacingOccurrences(of: old, with: new)
+    old.isEmpty ? fabrikamFile : fabrikamFile.replacingOccurrences(of: old, with: new)
   }
 
   func errors(_ text: String) -> String {
@@ -54,7 +38,7 @@ import Testing
     #expect(
       errors(file(replacing: "  mim_server:", with: "  mim_sever:"))
         == """
-        Content/deployments/fabrikam.yml:5:3: error: unknown value 'mim_sever'
+        Content/deployments/fabrikam.yml:6:3: error: unknown value 'mim_sever'
           fix: did you mean 'mim_server'? (Computer name of the server that runs MIM Service and Portal, replaces CORPIDM, mimservername)
         """)
   }
@@ -73,15 +57,15 @@ import Testing
     #expect(
       errors(text)
         == """
-        Content/deployments/fabrikam.yml:3:11: error: 'FABRIKAM.COM' (domain) holds '.', which a NetBIOS name cannot hold
+        Content/deployments/fabrikam.yml:4:11: error: 'FABRIKAM.COM' (domain) holds '.', which a NetBIOS name cannot hold
           fix: a NetBIOS name has 1 to 15 characters and none of \\/:*?"<>|. (for example FABRIKAM)
-        Content/deployments/fabrikam.yml:5:15: error: 'idm01.fabrikam.com' (mim_server) holds '.'; give the short host name (the fqdn kind takes dotted names)
+        Content/deployments/fabrikam.yml:6:15: error: 'idm01.fabrikam.com' (mim_server) holds '.'; give the short host name (the fqdn kind takes dotted names)
           fix: a host name is one DNS label: letters, digits and '-' (for example IDM01)
-        Content/deployments/fabrikam.yml:7:19: error: 'FABRIKAM\\svc-mimma' (mim_ma_account) holds '\\', which an account name (sAMAccountName) cannot hold; give the name without the domain
+        Content/deployments/fabrikam.yml:8:19: error: 'FABRIKAM\\svc-mimma' (mim_ma_account) holds '\\', which an account name (sAMAccountName) cannot hold; give the name without the domain
           fix: an account name is the sAMAccountName without the domain (for example svc-mimservice, or MIMSync$ for a gMSA)
-        Content/deployments/fabrikam.yml:10:16: error: 'identity..fabrikam.com' (portal_host) is not a fully qualified domain name: it has an empty label (two dots together, or a dot at an end)
+        Content/deployments/fabrikam.yml:11:16: error: 'identity..fabrikam.com' (portal_host) is not a fully qualified domain name: it has an empty label (two dots together, or a dot at an end)
           fix: a fully qualified domain name is labels joined by '.' (for example mim.fabrikam.com)
-        Content/deployments/fabrikam.yml:13:21: error: the value of 'service_password' looks like a password, not a reference to where the password is kept
+        Content/deployments/fabrikam.yml:14:21: error: the value of 'service_password' looks like a password, not a reference to where the password is kept
           fix: give where the password is kept, not the password: a reference such as "vault://kv/mim/svc-mimservice" or "KeePass: MIM/Service"
         """)
   }
@@ -90,19 +74,19 @@ import Testing
     #expect(
       errors(file(replacing: "  mim_server: IDM01", with: "  mim_server: [IDM01"))
         == """
-        Content/deployments/fabrikam.yml:6:22: error: invalid YAML: while parsing a flow sequence, did not find expected ',' or ']'
+        Content/deployments/fabrikam.yml:7:22: error: invalid YAML: while parsing a flow sequence, did not find expected ',' or ']'
           fix: check the indentation and quoting on that line; quote a value that holds ': ' or starts with '*', '&', '!', '%' or '@'
         """)
   }
 
   @Test func unknownTopLevelKeyAndMissingName() {
     #expect(
-      errors("values:\n  domain: X\nvalus: 1\n").hasPrefix(
-        """
-        Content/deployments/fabrikam.yml:1:1: error: the deployment has no name
+      errors(file(replacing: "name: Fabrikam production\n", with: "valus: 1\n")) == """
+        Content/deployments/fabrikam.yml:2:1: error: unknown key 'valus'
+          fix: use 'name:' and 'values:' only
+        Content/deployments/fabrikam.yml:2:1: error: the deployment has no name
           fix: add 'name: <display name>', such as 'name: Fabrikam production'
-        Content/deployments/fabrikam.yml:2:3: error: missing value 'dns_domain'
-        """))
+        """)
   }
 
   @Test(arguments: [

@@ -8,7 +8,9 @@ import Testing
 /// full report `runbook check` prints for it in `expected-error.txt`.
 ///
 /// A case holds only what differs from the project: its `Content/` is laid over a copy of the
-/// project's Content and Templates, whose own deployments are removed first.
+/// project's Content and Templates, whose own deployments are removed first, but for those a
+/// case's `project-deployments.txt` names (one file name a line): a case reads them from the
+/// project instead of copying them.
 @Suite struct InvalidInputTests {
   static let cases =
     (try? FileManager.default.contentsOfDirectory(
@@ -28,8 +30,18 @@ import Testing
     let root = try TestRunbook.copy(output: true)
     defer { try? FileManager.default.removeItem(at: root) }
     let deployments = root.appendingPathComponent("Content/deployments")
-    try FileManager.default.removeItem(at: deployments)
-    try FileManager.default.createDirectory(at: deployments, withIntermediateDirectories: true)
+    let kept =
+      (try? String(
+        contentsOf: folder.appendingPathComponent("project-deployments.txt"), encoding: .utf8))?
+      .split(separator: "\n").map(String.init) ?? []
+    for file in try FileManager.default.contentsOfDirectory(atPath: deployments.path)
+    where !kept.contains(file) {
+      try FileManager.default.removeItem(at: deployments.appendingPathComponent(file))
+    }
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: deployments.path).sorted()
+        == kept.sorted(),
+      "project-deployments.txt names a file the project does not have")
     try Self.overlay(
       folder.appendingPathComponent("Content"), onto: root.appendingPathComponent("Content"))
 

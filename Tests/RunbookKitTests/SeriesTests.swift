@@ -3,17 +3,13 @@ import Testing
 
 @testable import RunbookKit
 
-/// The whole "deploy MIM" series, read unmodified from `../shared/corpus/mim-deploy`.
+/// The whole "deploy MIM" series, read unmodified from `Tests/Fixtures/corpus/mim-deploy`.
 @Suite(.serialized) struct SeriesTests {
-  static let corpus = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
-    "shared/corpus/mim-deploy")
-  static let corpusExists = FileManager.default.fileExists(
-    atPath: corpus.appendingPathComponent("SOURCE.txt").path)
+  static let corpus = fixtures.appendingPathComponent("corpus/mim-deploy")
   static let location = RunbookLocation(
     root: repositoryRoot, definition: "Content/mim-deploy.yml", source: corpus.path)
 
-  @Test(
-    .enabled(if: corpusExists, "../shared/corpus/mim-deploy is absent: the series cannot be read"))
+  @Test
   func pagesFollowTheirStepByStepLinks() throws {
     let runbook = try Runbook(loading: Self.location)
     #expect(
@@ -41,8 +37,7 @@ import Testing
       ])
   }
 
-  @Test(
-    .enabled(if: corpusExists, "../shared/corpus/mim-deploy is absent: the series cannot be read"))
+  @Test
   func seriesBuildsIntoOneChainWithTablesLinksAndNoSampleLeft() throws {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runbook-series-\(UUID().uuidString)")

@@ -37,8 +37,12 @@ import Testing
     #expect(report.built == ["contoso", "fabrikam"])
     #expect(report.failed.isEmpty)
     #expect(report.diagnostics.errors.isEmpty)
+    // One deployment's site and the index: the pages of other deployments differ only in their
+    // values, which the compiled-equals-direct property test (SafetyTests) covers for any value.
     let golden = fixtures.appendingPathComponent("golden")
-    let pages = Self.files(in: output).filter { $0.hasSuffix(".html") }
+    let pages = Self.files(in: output).filter {
+      $0.hasSuffix(".html") && ($0 == "index.html" || $0.hasPrefix("fabrikam/"))
+    }
     if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {
       try? FileManager.default.removeItem(at: golden)
       for page in pages {

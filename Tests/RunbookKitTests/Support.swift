@@ -14,16 +14,23 @@ func projectDefinition() throws -> RunbookDefinition {
   return try RunbookDefinition(path: path, text: text)
 }
 
-/// Fabrikam's values, as `Content/deployments/fabrikam.yml` gives them.
-let fabrikamValues: [String: String] = [
-  "domain": "FABRIKAM", "dns_domain": "fabrikam.com", "mim_server": "IDM01",
-  "mim_service_account": "svc-mimservice", "mim_ma_account": "svc-mimma",
-  "sspr_account": "svc-mimsspr",
-  "mim_sync_gmsa": "gmsa-mimsync", "portal_host": "identity.fabrikam.com",
-  "password_registration_host": "pwdreg.fabrikam.com",
-  "password_reset_host": "pwdreset.fabrikam.com",
-  "service_password": "vault://kv/mim/svc-mimservice",
-]
+/// The text of the project's `Content/deployments/fabrikam.yml`, read once.
+let fabrikamFile: String = {
+  let url = repositoryRoot.appendingPathComponent("Content/deployments/fabrikam.yml")
+  // swift-format-ignore: NeverUseForceTry
+  // (the project's own file: without it no test of its values can run)
+  return try! String(contentsOf: url, encoding: .utf8)
+}()
+
+/// Fabrikam's values, read from `Content/deployments/fabrikam.yml` (never retyped).
+let fabrikamValues: [String: String] = {
+  // swift-format-ignore: NeverUseForceTry
+  // (the project's own files, which every build checks)
+  try! Deployment(
+    id: "fabrikam", path: "Content/deployments/fabrikam.yml", text: fabrikamFile,
+    definition: projectDefinition()
+  ).values
+}()
 
 /// Renders a markdown snippet as a page of the project's runbook for a deployment.
 func render(

@@ -1,5 +1,6 @@
 import Foundation
 import RunbookTestSupport
+import Synchronization
 import Testing
 
 @testable import RunbookKit
@@ -25,12 +26,12 @@ import Testing
     #expect(client.get(page).hasPrefix("HTTP/1.1 200 OK\r\n"))
 
     // Listen for events while editing a step of the page.
-    final class Box: @unchecked Sendable { var text = "" }
-    let events = Box()
+    let events = Mutex("")
     let listening = Thread {
-      events.text = client.exchange(
+      let text = client.exchange(
         "GET /_runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", timeout: 5,
         until: { $0.contains("event: errors") })
+      events.withLock { $0 = text }
     }
     listening.start()
     Thread.sleep(forTimeInterval: 0.3)
@@ -69,10 +70,10 @@ import Testing
       errors.hasPrefix("Content/deployments/fabrikam.yml:6:3: error: unknown value 'mim_sever'"))
     #expect(client.get(page).contains("IDM01</span>, the selected"))
     while listening.isExecuting || !listening.isFinished { Thread.sleep(forTimeInterval: 0.05) }
-    #expect(events.text.contains("Content-Type: text/event-stream"))
-    #expect(events.text.contains("event: reload\ndata: {}\n\n"))
+    #expect(events.withLock { $0 }.contains("Content-Type: text/event-stream"))
+    #expect(events.withLock { $0 }.contains("event: reload\ndata: {}\n\n"))
     #expect(
-      events.text.contains(
+      events.withLock { $0 }.contains(
         "event: errors\ndata: \"Content\\/deployments\\/fabrikam.yml:6:3: error: unknown value 'mim_sever'"
       ))
 
@@ -94,16 +95,12 @@ import Testing
     let first = LiveServer(session: session)
     let port = try first.start(host: "127.0.0.1", port: 0)
     defer { first.stop() }
-    #expect(throws: ServeError.self) {
+    let error = #expect(throws: ServeError.self) {
       try LiveServer(session: session).start(host: "127.0.0.1", port: port)
     }
-    do {
-      _ = try LiveServer(session: session).start(host: "127.0.0.1", port: port)
-    } catch {
-      #expect(
-        "\(error)"
-          == "runbook: error: port \(port) on 127.0.0.1 is in use\n  fix: stop what listens there, or pick another port, such as --port \(port + 1)"
-      )
-    }
+    #expect(
+      error?.description
+        == "runbook: error: port \(port) on 127.0.0.1 is in use\n  fix: stop what listens there, or pick another port, such as --port \(port + 1)"
+    )
   }
 }

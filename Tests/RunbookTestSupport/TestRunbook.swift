@@ -25,6 +25,22 @@ public enum TestRunbook {
     return root
   }
 
+  /// The values of one of the project's deployment files (`Content/deployments/NAME.yml`), read
+  /// from its `  key: value` lines: tests name values by reading them, never by retyping them.
+  public static func deploymentValues(_ name: String) throws -> [String: String] {
+    let text = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("Content/deployments/\(name).yml"),
+      encoding: .utf8)
+    var values: [String: String] = [:]
+    for line in text.split(separator: "\n") where line.hasPrefix("  ") && !line.hasPrefix("  #") {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+      let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      values[key] = value.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+    return values
+  }
+
   /// The path of an executable on PATH, or nil.
   public static func executable(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

@@ -1,16 +1,23 @@
 import Foundation
+import Synchronization
 
 /// Watches folders and files by polling what `stat` says of them: portable, and cheap for the
 /// few hundred files a runbook has. Calls back once a change has settled.
-public final class FileWatcher: @unchecked Sendable {
+public final class FileWatcher: Sendable {
   private let paths: [URL]
   private let interval: TimeInterval
   private let settle: TimeInterval
   private let onChange: @Sendable () -> Void
   private let queue = DispatchQueue(label: "runbook.watch")
-  private var timer: DispatchSourceTimer?
-  private var last: [String: String]
-  private var pendingSince: Date?
+  /// The timer, what the files looked like and since when a change is settling: read and written
+  /// on the watch queue and from `start`/`stop`, so behind a lock.
+  private struct State {
+    var timer: DispatchSourceTimer?
+    var last: [String: String]
+    var pendingSince: Date?
+  }
+
+  private let state: Mutex<State>
 
   /// - Parameters:
   ///   - interval: how often to look, in seconds.
@@ -24,31 +31,40 @@ public final class FileWatcher: @unchecked Sendable {
     self.interval = interval
     self.settle = settle
     self.onChange = onChange
-    last = Self.snapshot(paths)
+    state = Mutex(State(last: Self.snapshot(paths)))
   }
 
   public func start() {
-    let timer = DispatchSource.makeTimerSource(queue: queue)
-    timer.schedule(deadline: .now() + interval, repeating: interval)
-    timer.setEventHandler { [weak self] in self?.poll() }
-    self.timer = timer
-    timer.resume()
+    let interval = interval
+    state.withLock { state in
+      let timer = DispatchSource.makeTimerSource(queue: queue)
+      timer.schedule(deadline: .now() + interval, repeating: interval)
+      timer.setEventHandler { [weak self] in self?.poll() }
+      timer.resume()
+      state.timer = timer
+    }
   }
 
   public func stop() {
-    timer?.cancel()
-    timer = nil
+    state.withLock { state in
+      state.timer?.cancel()
+      state.timer = nil
+    }
   }
 
   private func poll() {
     let now = Self.snapshot(paths)
-    if now != last {
-      last = now
-      pendingSince = Date()
-    } else if let since = pendingSince, Date().timeIntervalSince(since) >= settle {
-      pendingSince = nil
-      onChange()
+    let settled = state.withLock { state in
+      if now != state.last {
+        state.last = now
+        state.pendingSince = Date()
+      } else if let since = state.pendingSince, Date().timeIntervalSince(since) >= settle {
+        state.pendingSince = nil
+        return true
+      }
+      return false
     }
+    if settled { onChange() }
   }
 
   /// Every regular file below the paths, with its modification time and size.

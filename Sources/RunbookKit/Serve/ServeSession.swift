@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 
 /// The state of `runbook serve`: the sites built in memory, rebuilt when a watched file changes.
 ///
 /// A rebuild that fails keeps serving the last good pages (of the deployments that failed, or of
 /// all when the runbook itself is broken) and shows its errors over them.
-public final class ServeSession: @unchecked Sendable {
+public final class ServeSession: Sendable {
   public enum Event: Sendable, Equatable {
     /// A rebuild succeeded: open pages reload.
     case reloaded
@@ -13,18 +14,29 @@ public final class ServeSession: @unchecked Sendable {
   }
 
   public let options: BuildOptions
-  private let lock = NSLock()
-  private var current: SiteServer
-  private var watcher: FileWatcher?
+  /// What serving and rebuilding share, behind one lock: the server of the last build, the
+  /// watcher, and who is told of rebuilds.
+  private struct State {
+    var current: SiteServer
+    var watcher: FileWatcher?
+    var onRebuild: (@Sendable (Event, BuildReport) -> Void)?
+  }
+
+  private let state: Mutex<State>
+
   /// Told after each rebuild, on the watcher's queue.
-  public var onRebuild: (@Sendable (Event, BuildReport) -> Void)?
+  public var onRebuild: (@Sendable (Event, BuildReport) -> Void)? {
+    get { state.withLock { $0.onRebuild } }
+    set { state.withLock { $0.onRebuild = newValue } }
+  }
 
   /// Builds every deployment in memory; the first build may fail and is then shown as errors.
   public init(location: RunbookLocation) {
     options = BuildOptions(location: location, buildDate: BuildOptions.dateFromEnvironment())
     let memory = MemorySite()
     let report = SiteBuilder(options: options).build(into: memory)
-    current = SiteServer(files: memory.files, errors: report.diagnostics.errors)
+    state = Mutex(
+      State(current: SiteServer(files: memory.files, errors: report.diagnostics.errors)))
     firstReport = report
   }
 
@@ -32,9 +44,7 @@ public final class ServeSession: @unchecked Sendable {
   public let firstReport: BuildReport
 
   public var server: SiteServer {
-    lock.lock()
-    defer { lock.unlock() }
-    return current
+    state.withLock { $0.current }
   }
 
   /// Rebuilds now; returns what open pages should do.
@@ -43,17 +53,17 @@ public final class ServeSession: @unchecked Sendable {
     let memory = MemorySite()
     let report = SiteBuilder(options: options).build(into: memory)
     var files = memory.files
-    lock.lock()
-    defer { lock.unlock() }
     let errors = report.diagnostics.errors
-    if files.isEmpty && !errors.isEmpty {
-      // The runbook itself failed: everything stays as it was.
-      current = SiteServer(files: current.builtFiles(ofSites: nil), errors: errors)
-      return (.failed(Self.text(errors)), report)
+    return state.withLock { state in
+      if files.isEmpty && !errors.isEmpty {
+        // The runbook itself failed: everything stays as it was.
+        state.current = SiteServer(files: state.current.builtFiles(ofSites: nil), errors: errors)
+        return (.failed(Self.text(errors)), report)
+      }
+      files.merge(state.current.builtFiles(ofSites: Set(report.failed))) { new, _ in new }
+      state.current = SiteServer(files: files, errors: errors)
+      return (errors.isEmpty ? .reloaded : .failed(Self.text(errors)), report)
     }
-    files.merge(current.builtFiles(ofSites: Set(report.failed))) { new, _ in new }
-    current = SiteServer(files: files, errors: errors)
-    return (errors.isEmpty ? .reloaded : .failed(Self.text(errors)), report)
   }
 
   /// Watches Content/, Templates/, the definition, the deployments and the source folder.
@@ -73,12 +83,12 @@ public final class ServeSession: @unchecked Sendable {
       let result = self.rebuild()
       self.onRebuild?(result.event, result.report)
     }
-    self.watcher = watcher
+    state.withLock { $0.watcher = watcher }
     watcher.start()
   }
 
   public func stopWatching() {
-    watcher?.stop()
+    state.withLock { $0.watcher }?.stop()
   }
 
   static func text(_ diagnostics: [Diagnostic]) -> String {

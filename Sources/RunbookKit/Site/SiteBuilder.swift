@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What `runbook build` and `runbook check` are asked to do.
 public struct BuildOptions: Sendable {
@@ -296,28 +297,21 @@ private extension SiteBuilder {
 
 /// Runs work items on every core and returns their results in item order.
 enum ParallelWork {
-  private final class Results<T>: @unchecked Sendable {
-    let lock = NSLock()
-    var values: [T?]
-    var done = 0
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-  }
-
   static func map<T: Sendable>(
     count: Int, progress: (@Sendable (Int, Int) -> Void)? = nil, _ work: @Sendable (Int) -> T
   ) -> [T] {
-    let results = Results<T>(count: count)
+    let results = Mutex<(values: [T?], done: Int)>((Array(repeating: nil, count: count), 0))
     DispatchQueue.concurrentPerform(iterations: count) { index in
       let value = work(index)
-      results.lock.lock()
-      results.values[index] = value
-      results.done += 1
-      let done = results.done
-      results.lock.unlock()
+      let done = results.withLock { results in
+        results.values[index] = value
+        results.done += 1
+        return results.done
+      }
       progress?(done, count)
     }
     // swift-format-ignore: NeverForceUnwrap
     // (concurrentPerform returns after every iteration has stored its value)
-    return results.values.map { $0! }
+    return results.withLock { $0.values.map { $0! } }
   }
 }
