@@ -143,10 +143,10 @@ import Testing
       SiteFile(path: "assets/x.css", text: "/* contoso */"),
     ]
     #expect(
-      gate.check(files, site: "fabrikam").map(\.description) == [
-        "fabrikam/index.html: error: the page holds the sample password 'Pass@word1'\n  fix: a sample password must always be replaced: list it under the samples of service_password in Content/runbook.yml",
-        "fabrikam/index.html: error: the page shows the sample name 'CORPIDM' outside a substituted value\n  fix: it comes from Templates/ or a description in Content/runbook.yml: write it without sample names",
-        "fabrikam/index.html: error: the page shows the sample name 'Pass@word1' outside a substituted value\n  fix: it comes from Templates/ or a description in Content/runbook.yml: write it without sample names",
+      gate.check(files, templates: "Templates").map(\.description) == [
+        "Templates/overview.mustache: error: the page index.html holds the sample password 'Pass@word1'\n  fix: a sample password must always be replaced: list it under the samples of service_password in Content/runbook.yml",
+        "Templates/overview.mustache: error: the page index.html shows the sample name 'CORPIDM' outside a substituted value\n  fix: write overview.mustache without sample names, or list the whole name under 'keep:' in Content/runbook.yml if it is not a sample",
+        "Templates/overview.mustache: error: the page index.html shows the sample name 'Pass@word1' outside a substituted value\n  fix: write overview.mustache without sample names, or list the whole name under 'keep:' in Content/runbook.yml if it is not a sample",
       ])
   }
 

@@ -80,10 +80,10 @@ import Testing
   @Test func leftoverInANoteNamesTheChecksFileLine() throws {
     let page = try render(
       "## Stage\n\n1. Install.",
-      notesYAML: "stage:\n  1: |\n    First line.\n\n    Add MIMSyncAdmins.\n")
+      notesYAML: "stage:\n  1: |\n    First line.\n\n    Type Pass@word1x.\n")
     #expect(
       page.diagnostics.map(\.description) == [
-        "notes.yml:5: error: sample name 'MIMSync' is left in 'Add MIMSyncAdmins.' after substitution\n  fix: 'MIMSync' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition"
+        "notes.yml:5: error: the sample password 'Pass@word1' would reach the page in 'Type Pass@word1x.'\n  fix: a password never goes on a page: reword this, or make it a whole word so the secret's reference replaces it"
       ])
   }
 

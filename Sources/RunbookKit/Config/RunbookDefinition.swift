@@ -12,6 +12,9 @@ public struct ValueSpec: Sendable, Hashable {
   /// Samples that count only after certain text, by sample: `SharePoint` is the account only
   /// after `contoso\` or `-identity `; elsewhere it is the product.
   public var contexts: [String: [String]] = [:]
+  /// Samples that match only as written (`{name: PRIV, case: exact}`): `PRIV` the domain, not
+  /// `priv` in a path.
+  public var exactCase: Set<String> = []
 }
 
 /// The runbook definition (`Content/runbook.yml`): the title, the pages in order and the values.
@@ -35,6 +38,8 @@ public struct RunbookDefinition: Sendable {
   /// The folder of deployment files, relative to the runbook root.
   public var deployments: String
   public var values: [ValueSpec]
+  /// Names that hold a sample but are not one (a cmdlet, a product): left as written.
+  public var keep: [String]
   /// The definition file's path, relative to the runbook root.
   public var path: String
 
@@ -57,7 +62,7 @@ extension RunbookDefinition {
     }
     let known = [
       "title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages",
-      "values",
+      "values", "keep",
     ]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
@@ -115,7 +120,9 @@ extension RunbookDefinition {
         ))
     }
 
+    keep = root[key: "keep"]?.sequence?.compactMap(\.string) ?? []
     values = []
+    var descriptionNodes: [Node?] = []
     var sampleOwner: [String: String] = [:]
     for entry in root[key: "values"]?.entries ?? [] {
       let at = file.location(of: entry.keyNode)
@@ -136,9 +143,10 @@ extension RunbookDefinition {
         continue
       }
       let samplesNode = entry.value[key: "samples"]
-      // A sample is a name, or `{name: SharePoint, after: ['\\', '-identity ']}`.
+      // A sample is a name, or `{name: SharePoint, after: ['\\', '-identity '], case: exact}`.
       var samples: [String] = []
       var contexts: [String: [String]] = [:]
+      var exactCase: Set<String> = []
       let items = samplesNode?.sequence.map(Array.init) ?? samplesNode.map({ [$0] }) ?? []
       for item in items {
         if let name = item.scalar?.string {
@@ -147,6 +155,16 @@ extension RunbookDefinition {
           samples.append(name)
           let after = item[key: "after"]?.sequence?.compactMap(\.string) ?? []
           if !after.isEmpty { contexts[name] = after }
+          switch item[key: "case"]?.string {
+          case nil, "insensitive": break
+          case "exact": exactCase.insert(name)
+          case let other?:
+            diagnostics.append(
+              .error(
+                at: file.location(of: item[key: "case"]),
+                "'case: \(other)' of sample '\(name)' is neither 'exact' nor 'insensitive'",
+                fix: "'case: exact' matches the sample only as written, such as PRIV but not priv"))
+          }
         } else {
           diagnostics.append(
             .error(
@@ -173,14 +191,28 @@ extension RunbookDefinition {
       }
       values.append(
         ValueSpec(
-          key: entry.key, description: description, kind: kind, samples: samples, contexts: contexts
-        ))
+          key: entry.key, description: description, kind: kind, samples: samples,
+          contexts: contexts, exactCase: exactCase))
+      descriptionNodes.append(entry.value[key: "description"])
     }
     if values.isEmpty {
       diagnostics.append(
         .error(
           at: file.location(of: root[key: "values"] ?? root), "the runbook declares no values",
           fix: "add 'values:' with each value's description, kind and samples"))
+    }
+    // Descriptions are shown on every deployment's pages, where a sample name would be left.
+    let matcher = SampleMatcher(values: values, keep: keep)
+    for (spec, node) in zip(values, descriptionNodes) {
+      guard let match = matcher.matches(in: spec.description).first else { continue }
+      let found = String(decoding: Array(spec.description.utf8)[match.range], as: UTF8.self)
+      diagnostics.append(
+        .error(
+          at: file.location(of: node),
+          "the description of '\(spec.key)' names the sample '\(found)'",
+          fix:
+            "descriptions are shown on every deployment's pages: say what the value is without a sample name"
+        ))
     }
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
   }

@@ -93,7 +93,8 @@ public struct PageRenderer: Sendable {
         ($0, (slug: Slug.make($0.plainText), title: $0.plainText))
       })
     let substitution = Substitution(matcher: matcher, values: values)
-    var usage = substitution.apply(to: tree)
+    let applied = substitution.apply(to: tree, lineOffset: page.bodyLineOffset)
+    var usage = applied.usage
     for image in tree.root.preorder where image.kind == .image {
       if let url = image.url, let replacement = imageURLs[url] { image.url = replacement }
     }
@@ -104,7 +105,9 @@ public struct PageRenderer: Sendable {
 
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, slugs: slugs)
     let secrets = Self.secrets(values)
-    var diagnostics = leftovers(in: tree.root, parts: parts, secrets: secrets)
+    var diagnostics =
+      leftovers(in: tree.root, parts: parts, secrets: secrets)
+      + Self.halfReplaced(applied.halfReplaced, path: page.path)
     var noteHTML: [String: String] = [:]
     for note in notes?.notes ?? [] {
       noteHTML["\(note.stage) \(note.step)"] = render(
@@ -148,7 +151,9 @@ private extension PageRenderer {
     let tree = MarkdownTree(parsing: note.markdown)
     var rewriter = DocFXRewriter(lineOffset: note.firstLine - 1, source: note.markdown)
     rewriter.rewrite(tree)
-    usage += substitution.apply(to: tree)
+    let applied = substitution.apply(to: tree, lineOffset: note.firstLine - 1)
+    usage += applied.usage
+    diagnostics += Self.halfReplaced(applied.halfReplaced, path: note.location.path)
     let secrets = Self.secrets(substitution.values)
     diagnostics += Self.leftovers(
       in: tree.root, matcher: matcher, secrets: secrets, path: note.location.path,
@@ -164,6 +169,18 @@ private extension PageRenderer {
       case .heading(_, let anchor), .anchor(let anchor): return anchor
       default: return nil
       }
+    }
+  }
+
+  /// Warnings for dotted names that substitution replaces only in part.
+  static func halfReplaced(_ names: [(name: String, line: Int)], path: String) -> [Diagnostic] {
+    names.map { name, line in
+      .warning(
+        at: SourceLocation(path: path, line: line),
+        "'\(name)' would be half this deployment's: a sample in it is replaced, the rest stays as the docs wrote it",
+        fix:
+          "add '\(name)' to the samples of a value in the runbook definition, or list it under 'keep:' to leave it as written"
+      )
     }
   }
 
@@ -250,8 +267,11 @@ extension PageRenderer {
       let relativeURL =
         (node.kind == .link || node.kind == .image)
         && !Substitution.isAbsolute(text)
-      for match in matcher.occurrences(in: text) where !relativeURL || secrets.contains(match.value)
-      {
+      // Sample passwords anywhere, even inside a word; other samples as substitution finds them.
+      let found =
+        matcher.occurrences(in: text).filter { secrets.contains($0.value) }
+        + (relativeURL ? [] : matcher.matches(in: text).filter { !secrets.contains($0.value) })
+      for match in found.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
         if secrets.contains(match.value) {
           diagnostics.append(
             .error(
@@ -271,7 +291,7 @@ extension PageRenderer {
             at: SourceLocation(path: path, line: line(node)),
             "sample name '\(found)' is left in \(Self.quote(text, around: match.range)) after substitution",
             fix:
-              "'\(sample)' stands inside a longer name here; add that whole name to the samples of its value in the runbook definition"
+              "'\(sample)' was not replaced here; reword the text, or list the whole name under 'keep:' in the runbook definition if it is not a sample"
           ))
       }
     }

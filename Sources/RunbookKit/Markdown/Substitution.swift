@@ -6,40 +6,71 @@ struct Substitution {
   /// What each value becomes, in the order the matcher numbers them.
   let values: [PageValue]
 
-  /// Substitutes the whole tree; returns how often each value was used.
-  func apply(to tree: MarkdownTree) -> ValueCounts {
-    var pass = Pass(substitution: self)
+  /// What substituting a tree did.
+  struct Applied {
+    /// How often each value was used.
+    var usage: ValueCounts
+    /// Dotted names only partly replaced (`mail.contoso.com`), with their 1-based file lines.
+    var halfReplaced: [(name: String, line: Int)] = []
+  }
+
+  /// Substitutes the whole tree.
+  ///
+  /// - Parameter lineOffset: lines of the file before the markdown, for the lines reported.
+  func apply(to tree: MarkdownTree, lineOffset: Int) -> Applied {
+    var pass = Pass(substitution: self, lineOffset: lineOffset)
     tree.rewrite(&pass)
-    return pass.usage
+    return pass.applied
   }
 
   private struct Pass: TreeRewriter {
     let substitution: Substitution
-    var usage: ValueCounts
+    let lineOffset: Int
+    var applied: Applied
 
-    init(substitution: Substitution) {
+    init(substitution: Substitution, lineOffset: Int) {
       self.substitution = substitution
-      usage = ValueCounts(count: substitution.values.count)
+      self.lineOffset = lineOffset
+      applied = Applied(usage: ValueCounts(count: substitution.values.count))
     }
 
     mutating func rewrite(_ node: MarkdownNode) -> Rewrite {
+      if node.kind == .text || node.kind == .code || node.kind == .codeBlock,
+        let literal = node.literal
+      {
+        noteHalfReplacedNames(in: literal, of: node)
+      }
       switch node.kind {
       case .text:
-        return substitution.substituteText(node, usage: &usage)
+        return substitution.substituteText(node, usage: &applied.usage)
       case .code:
-        return substitution.substituteCode(node, usage: &usage)
+        return substitution.substituteCode(node, usage: &applied.usage)
       case .codeBlock:
-        return substitution.substituteCodeBlock(node, usage: &usage)
+        return substitution.substituteCodeBlock(node, usage: &applied.usage)
       case .link, .image:
         if let url = node.url, Substitution.isAbsolute(url) {
-          node.url = substitution.substitutedPlain(url, usage: &usage)
+          node.url = substitution.substitutedPlain(url, usage: &applied.usage)
         }
         if let title = node.title, !title.isEmpty {
-          node.title = substitution.substitutedPlain(title, usage: &usage)
+          node.title = substitution.substitutedPlain(title, usage: &applied.usage)
         }
         return .keep
       default:
         return .keep
+      }
+    }
+
+    /// Records the dotted names of `literal` that substitution would replace only in part.
+    mutating func noteHalfReplacedNames(in literal: String, of node: MarkdownNode) {
+      let matcher = substitution.matcher
+      let names = matcher.halfReplacedNames(in: literal, matches: matcher.matches(in: literal))
+      guard !names.isEmpty else { return }
+      let bytes = Array(literal.utf8)
+      // A fenced code block's text starts on the line after its fence.
+      let first = node.fileLine(offset: lineOffset) + (node.kind == .codeBlock ? 1 : 0)
+      for (name, offset) in names {
+        let line = first + bytes[..<offset].count(where: { $0 == UInt8(ascii: "\n") })
+        applied.halfReplaced.append((name, line))
       }
     }
   }

@@ -1,19 +1,21 @@
 /// The last check before a site is written, on the finished HTML: no sample password or other
 /// secret sample anywhere in a file, and no sample name in the visible text outside a value.
 ///
-/// The tree-level check in `PageRenderer` names the page line a leftover came from; this one also
-/// covers what templates and the runbook definition's descriptions put on the pages.
+/// The tree-level check in `PageRenderer` names the page line a leftover came from, and the
+/// definition checks its own descriptions; this one covers what templates put on the pages. It
+/// runs once per runbook, on the compiled pages, so it speaks of templates, not of a deployment.
 struct OutputGate {
   let matcher: SampleMatcher
   let definition: RunbookDefinition
 
-  /// - Parameter site: how the diagnostics name the site's folder.
-  func check(_ files: [SiteFile], site: String) -> [Diagnostic] {
+  /// - Parameter templates: the templates folder, as diagnostics show it.
+  func check(_ files: [SiteFile], templates: String) -> [Diagnostic] {
     let secretSamples = SampleMatcher.passwords(of: definition.values)
     let secretKeys = definition.values.filter { $0.kind == .secret }.map(\.key)
     var diagnostics: [Diagnostic] = []
     for file in files where file.path.hasSuffix(".html") {
-      let at = SourceLocation(path: "\(site)/\(file.path)")
+      let template = Self.template(of: file.path)
+      let at = SourceLocation(path: "\(templates)/\(template)")
       let found = file.data.withUnsafeBytes { raw in
         let bytes = raw.bindMemory(to: UInt8.self)
         return (secretSamples.matches(in: bytes, wholeTokens: false), visibleLeftovers(bytes))
@@ -22,7 +24,7 @@ struct OutputGate {
         diagnostics.append(
           .error(
             at: at,
-            "the page holds the sample password '\(secretSamples.samples.first { $0.value == secret.value }?.sample ?? "")'",
+            "the page \(file.path) holds the sample password '\(secretSamples.samples.first { $0.value == secret.value }?.sample ?? "")'",
             fix:
               "a sample password must always be replaced: list it under the samples of \(secretKeys.joined(separator: " or ")) in \(definition.path)"
           ))
@@ -30,9 +32,10 @@ struct OutputGate {
       for sample in Set(found.1).sorted() {
         diagnostics.append(
           .error(
-            at: at, "the page shows the sample name '\(sample)' outside a substituted value",
+            at: at,
+            "the page \(file.path) shows the sample name '\(sample)' outside a substituted value",
             fix:
-              "it comes from Templates/ or a description in \(definition.path): write it without sample names"
+              "write \(template) without sample names, or list the whole name under 'keep:' in \(definition.path) if it is not a sample"
           ))
       }
     }
@@ -47,7 +50,7 @@ struct OutputGate {
     func scanText(upTo end: Int) {
       guard end > textStart else { return }
       let slice = UnsafeBufferPointer(rebasing: bytes[textStart..<end])
-      for match in matcher.matches(in: slice, wholeTokens: false) {
+      for match in matcher.matches(in: slice, wholeTokens: true) {
         found.append(String(decoding: slice[match.range], as: UTF8.self))
       }
     }
@@ -81,6 +84,15 @@ struct OutputGate {
     }
     scanText(upTo: bytes.count)
     return found
+  }
+
+  /// The template a page of the site comes from.
+  static func template(of path: String) -> String {
+    switch path {
+    case "index.html": return "overview.mustache"
+    case "print.html": return "print.mustache"
+    default: return "stage.mustache"
+    }
   }
 
   /// Elements whose text is the deployment's own: never a leftover, whatever it holds.

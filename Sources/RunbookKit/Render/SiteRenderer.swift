@@ -165,11 +165,11 @@ public struct SiteRenderer: Sendable {
         files.append(SiteFile(path: "\(page.name)/\(image.path)", data: image.data))
       }
     }
-    // The last net, for what templates and descriptions put on the pages: a deployment that has
-    // failed already is not written anyway, and its located errors say more.
+    // The last net, for what templates put on the pages: a runbook whose pages have failed
+    // already is not written anyway, and their located errors say more.
     if !diagnostics.hasErrors {
       diagnostics += OutputGate(matcher: runbook.matcher, definition: runbook.definition).check(
-        files, site: "<deployment>")
+        files, templates: runbook.location.display(runbook.location.templatesFolder))
     }
     return DeploymentSite(
       deployment: deployment, runbookTitle: runbook.definition.title, files: files,

@@ -6,7 +6,7 @@ extension Runbook {
     self.location = location
     definition = try location.loadDefinition()
     let sourceFolder = location.url(location.source ?? definition.source)
-    let matcher = SampleMatcher(values: definition.values)
+    let matcher = SampleMatcher(values: definition.values, keep: definition.keep)
     self.matcher = matcher
 
     var diagnostics: [Diagnostic] = []
