@@ -5,7 +5,9 @@ import Testing
 
 /// The one matcher of substitution and of the gates, and its token rule (README, "Sample names").
 @Suite struct MatcherTests {
-  static let definition = try! projectDefinition()  // swift-format-ignore: NeverUseForceTry
+  // swift-format-ignore: NeverUseForceTry
+  // (the project's own definition, which every build checks)
+  static let definition = try! projectDefinition()
   static let matcher = SampleMatcher(values: definition.values)
 
   /// Every sample of the project's runbook with the value it belongs to.
