@@ -8,15 +8,21 @@ public struct PageSource: Sendable {
   public var path: String
   /// The folder the page's relative image paths start from.
   public var directory: URL
+  /// The page's folder within the docs (`pam/`, or empty at their top), where its relative links
+  /// start, in the runbook and upstream.
+  public var folder: String
   public var frontMatter: [String: String]
   public var body: String
   /// Lines before the body (the front matter and its fences): added to cmark's line numbers.
   public var bodyLineOffset: Int
 
-  public init(name: String, path: String, directory: URL, text: String) throws(DiagnosticError) {
+  public init(name: String, path: String, directory: URL, folder: String = "", text: String)
+    throws(DiagnosticError)
+  {
     self.name = name
     self.path = path
     self.directory = directory
+    self.folder = folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/"
     (frontMatter, body, bodyLineOffset) = try FrontMatter.split(text, path: path)
   }
 }

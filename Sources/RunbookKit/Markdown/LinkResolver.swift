@@ -6,12 +6,16 @@ import Foundation
 public struct LinkResolver: Sendable {
   /// Outlines by page name (file name without `.md`).
   let outlines: [String: PageOutline]
+  /// Outlines by path in the docs without `.md` (`pam/tier-model`): what relative links name.
+  let outlinesByPath: [String: PageOutline]
   /// Base URL of the upstream docs, ending in `/`.
   let upstream: String?
 
   public init(outlines: [PageOutline], upstream: String?) {
     self.outlines = Dictionary(
       outlines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    outlinesByPath = Dictionary(
+      outlines.map { ($0.folder + $0.name, $0) }, uniquingKeysWith: { first, _ in first })
     self.upstream = upstream
   }
 
@@ -22,6 +26,9 @@ public struct LinkResolver: Sendable {
   }
 
   /// Where `url`, written on `page` in the stage `stage`, should go from that stage's page.
+  ///
+  /// A relative link starts from the page's own folder in the docs, in the runbook and upstream;
+  /// its query and anchor are kept (`x.md?tabs=a#step-2`; an empty `?` goes).
   public func resolve(_ url: String, page: String, stage: String) -> Resolution {
     if url.isEmpty || Substitution.isAbsolute(url) { return .unchanged }
     if url.hasPrefix("/") {
@@ -32,11 +39,14 @@ public struct LinkResolver: Sendable {
       }
       return .rewritten(origin + url)
     }
-    let hash = url.firstIndex(of: "#")
-    let path = String(url[..<(hash ?? url.endIndex)])
-    let fragment = hash.map { String(url[url.index(after: $0)...]) }
-    let target = path.isEmpty ? page : Self.pageName(path)
-    guard let outline = target.flatMap({ outlines[$0] }) else {
+    let parts = Self.split(url)
+    let folder = outlines[page]?.folder ?? ""
+    let resolved = parts.path.isEmpty ? nil : Self.relativePath(of: parts.path, from: folder)
+    let target =
+      parts.path.isEmpty
+      ? outlines[page]
+      : resolved.flatMap { $0.hasSuffix(".md") ? outlinesByPath[String($0.dropLast(3))] : nil }
+    guard let outline = target else {
       guard let upstream else {
         return .broken(
           message: "link to '\(url)', which is not in this runbook",
@@ -44,13 +54,13 @@ public struct LinkResolver: Sendable {
             "add the page to 'pages:' in the runbook definition, or add 'upstream:' so that such links go to the published docs"
         )
       }
-      let withoutMarkdown = path.hasSuffix(".md") ? String(path.dropLast(3)) : path
-      let base = URL(string: upstream)
-      let resolved =
-        URL(string: withoutMarkdown, relativeTo: base)?.absoluteString ?? upstream + withoutMarkdown
-      return .rewritten(resolved + (fragment.map { "#" + $0 } ?? ""))
+      let path = parts.path.hasSuffix(".md") ? String(parts.path.dropLast(3)) : parts.path
+      let base = URL(string: upstream + folder)
+      let address = URL(string: path, relativeTo: base)?.absoluteString ?? upstream + folder + path
+      return .rewritten(
+        address + (parts.query.map { "?" + $0 } ?? "") + (parts.fragment.map { "#" + $0 } ?? ""))
     }
-    guard let fragment, !fragment.isEmpty else {
+    guard let fragment = parts.fragment, !fragment.isEmpty else {
       guard let first = outline.stages.first else { return .unchanged }
       return .rewritten(href(page: outline.name, stage: first.slug, from: page, fragment: nil))
     }
@@ -64,9 +74,36 @@ public struct LinkResolver: Sendable {
           ?? "link to one of its stages: \(known.map { "#" + $0 }.joined(separator: ", "))")
     }
     if outline.name == page && holder == stage {
-      return path.isEmpty ? .unchanged : .rewritten("#" + fragment)
+      return parts.path.isEmpty ? .unchanged : .rewritten("#" + fragment)
     }
     return .rewritten(href(page: outline.name, stage: holder, from: page, fragment: fragment))
+  }
+
+  /// A relative URL's path, query (without `?`, nil when empty) and fragment (without `#`).
+  static func split(_ url: String) -> (path: String, query: String?, fragment: String?) {
+    let hash = url.firstIndex(of: "#")
+    let beforeHash = url[..<(hash ?? url.endIndex)]
+    let fragment = hash.map { String(url[url.index(after: $0)...]) }
+    let question = beforeHash.firstIndex(of: "?")
+    let path = String(beforeHash[..<(question ?? beforeHash.endIndex)])
+    let query = question.map { String(beforeHash[beforeHash.index(after: $0)...]) }
+    return (path, query?.isEmpty == false ? query : nil, fragment)
+  }
+
+  /// `path` (without query or anchor) from a page in `folder`, as a path from the top of the
+  /// docs: `../y.md` from `pam/` is `y.md`; nil when it leaves the top.
+  static func relativePath(of path: String, from folder: String) -> String? {
+    var parts = folder.split(separator: "/").map(String.init)
+    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+      switch component {
+      case ".": continue
+      case "..":
+        guard !parts.isEmpty else { return nil }
+        parts.removeLast()
+      default: parts.append(String(component))
+      }
+    }
+    return parts.joined(separator: "/")
   }
 
   /// Rewrites the links of some blocks in place; broken ones become diagnostics.
@@ -94,12 +131,6 @@ public struct LinkResolver: Sendable {
   func href(page target: String, stage: String, from page: String, fragment: String?) -> String {
     let file = Self.escape(stage) + ".html" + (fragment.map { "#" + $0 } ?? "")
     return target == page ? file : "../\(Self.escape(target))/\(file)"
-  }
-
-  /// The page name of a relative `.md` path, or nil when the path is not a markdown page.
-  static func pageName(_ path: String) -> String? {
-    guard path.hasSuffix(".md"), !path.hasPrefix("../") else { return nil }
-    return String(path.split(separator: "/").last?.dropLast(3) ?? "")
   }
 
   static func escape(_ component: String) -> String {

@@ -3,6 +3,8 @@
 public struct PageOutline: Sendable {
   public var name: String
   public var path: String
+  /// The page's folder within the docs (`pam/`, or empty), where its relative links start.
+  public var folder: String
   /// The H1, as the page writes it (sample names and all).
   public var title: String
   public var stages: [StageOutline]

@@ -42,7 +42,7 @@ public struct PageRenderer: Sendable {
       return (url, parts.line(of: node))
     }
     return PageOutline(
-      name: page.name, path: page.path, title: parts.title,
+      name: page.name, path: page.path, folder: page.folder, title: parts.title,
       stages: parts.stages.map { stage in
         StageOutline(
           slug: stage.slug, title: stage.sourceTitle, line: stage.line,

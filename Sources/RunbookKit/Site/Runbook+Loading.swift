@@ -30,20 +30,21 @@ extension Runbook {
       }
       do {
         let name = String(url.deletingPathExtension().lastPathComponent)
+        let folder = (fileName as NSString).deletingLastPathComponent
         let page = try PageSource(
           name: name, path: location.display(url), directory: url.deletingLastPathComponent(),
-          text: pageText)
+          folder: folder, text: pageText)
         let outline = PageRenderer(page: page, matcher: matcher).outline()
         pages.append(page)
         outlines.append(outline)
         if definition.start != nil,
           let next = outline.navigation.first(where: { $0.direction == .next }),
-          let target = LinkResolver.pageName(next.target),
-          !pages.contains(where: { $0.name == target }),
-          FileManager.default.fileExists(
-            atPath: sourceFolder.appendingPathComponent("\(target).md").path)
+          let target = LinkResolver.relativePath(of: next.target, from: page.folder),
+          target.hasSuffix(".md"),
+          !pages.contains(where: { $0.folder + $0.name + ".md" == target }),
+          FileManager.default.fileExists(atPath: sourceFolder.appendingPathComponent(target).path)
         {
-          queue.append("\(target).md")
+          queue.append(target)
         }
       } catch {
         diagnostics += error.diagnostics
@@ -67,7 +68,8 @@ extension Runbook {
             images[page.name, default: []].append(SiteFile(path: image.path, data: data))
           }
         } else if definition.imagesFromUpstream, let upstream = definition.upstream,
-          let url = URL(string: image.path, relativeTo: URL(string: upstream))?.absoluteString
+          let url = URL(string: image.path, relativeTo: URL(string: upstream + page.folder))?
+            .absoluteString
         {
           upstreamImages[page.name, default: [:]][image.path] = url
         } else {
