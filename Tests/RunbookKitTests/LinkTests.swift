@@ -21,19 +21,23 @@ import Testing
     ], upstream: upstream)
 
   // Regression test for #12: from pam/x.md, tier-model.md went to the docs' top folder.
-  @Test(arguments: [
-    ("tier-model.md", .rewritten(upstream + "pam/tier-model")),
-    ("./tier-model.md#step-2", .rewritten(upstream + "pam/tier-model#step-2")),
-    ("../tier-model.md", .rewritten(upstream + "tier-model")),
-    ("../../azure/x.md?tabs=ps#a", .rewritten("https://learn.microsoft.com/en-us/azure/x?tabs=ps#a")),
-    ("other.md?#anchor", .rewritten(upstream + "pam/other#anchor")),
-    ("media/a.png", .rewritten(upstream + "pam/media/a.png")),
-    // Pages of the runbook stay local, whichever way the path goes there.
-    ("../y.md", .rewritten("../y/intro.html")),
-    ("../y.md?#intro", .rewritten("../y/intro.html#intro")),
-    ("x.md#ports", .rewritten("#ports")),
-    ("#ports", .unchanged),
-  ] as [(String, LinkResolver.Resolution)])
+  @Test(
+    arguments: [
+      ("tier-model.md", .rewritten(upstream + "pam/tier-model")),
+      ("./tier-model.md#step-2", .rewritten(upstream + "pam/tier-model#step-2")),
+      ("../tier-model.md", .rewritten(upstream + "tier-model")),
+      (
+        "../../azure/x.md?tabs=ps#a",
+        .rewritten("https://learn.microsoft.com/en-us/azure/x?tabs=ps#a")
+      ),
+      ("other.md?#anchor", .rewritten(upstream + "pam/other#anchor")),
+      ("media/a.png", .rewritten(upstream + "pam/media/a.png")),
+      // Pages of the runbook stay local, whichever way the path goes there.
+      ("../y.md", .rewritten("../y/intro.html")),
+      ("../y.md?#intro", .rewritten("../y/intro.html#intro")),
+      ("x.md#ports", .rewritten("#ports")),
+      ("#ports", .unchanged),
+    ] as [(String, LinkResolver.Resolution)])
   func relativeLinksStartFromThePagesFolder(link: String, expected: LinkResolver.Resolution) {
     #expect(Self.resolver.resolve(link, page: "x", stage: "setup") == expected)
   }
@@ -52,6 +56,7 @@ import Testing
   @Test func anImageInASubfolderLoadsFromItsFolderUpstream() throws {
     let root = fixtures.appendingPathComponent("sites/subfolder-image")
     let runbook = try Runbook(loading: RunbookLocation(root: root))
-    #expect(runbook.upstreamImages["page"] == ["media/shot.png": Self.upstream + "pam/media/shot.png"])
+    #expect(
+      runbook.upstreamImages["page"] == ["media/shot.png": Self.upstream + "pam/media/shot.png"])
   }
 }

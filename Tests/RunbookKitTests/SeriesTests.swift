@@ -29,11 +29,12 @@ import Testing
     // Single-link blocks at the ends.
     #expect(runbook.outlines.first?.navigation.map(\.direction) == [.next])
     #expect(runbook.outlines.last?.navigation.map(\.direction) == [.previous])
+    // fix_dashes: true, so the three commands with en dashes are notes, not warnings.
     #expect(
-      runbook.warnings.map(\.message) == [
-        "the command writes a parameter with an en dash ('–includeallsubfeature'), not '-'",
-        "the command writes a parameter with an en dash ('–asplaintext'), not '-'",
-        "the command writes a parameter with an en dash ('–name'), not '-'",
+      runbook.warnings.map(\.description) == [
+        "Tests/Fixtures/corpus/mim-deploy/prepare-server-ws2016.md:75: note: the command writes a parameter with an en dash ('–includeallsubfeature'): fix_dashes makes it '-'",
+        "Tests/Fixtures/corpus/mim-deploy/preparing-domain.md:54: note: the command writes a parameter with an en dash ('–asplaintext'): fix_dashes makes it '-'",
+        "Tests/Fixtures/corpus/mim-deploy/preparing-domain.md:91: note: the command writes a parameter with an en dash ('–name'): fix_dashes makes it '-'",
       ])
   }
 
@@ -127,7 +128,7 @@ import Testing
         "preparing-domain/create-user-accounts-and-groups.html"), encoding: .utf8)
     #expect(
       domain.contains(
-        "–SamAccountName <span class=\"value\" data-key=\"sharepoint_account\" title=\"sharepoint_account\">svc-spfarm</span>"
+        "-SamAccountName <span class=\"value\" data-key=\"sharepoint_account\" title=\"sharepoint_account\">svc-spfarm</span>"
       ))
     #expect(domain.contains("as well as SharePoint and SQL."))
   }

@@ -67,12 +67,10 @@ import Testing
   }
 
   /// Users edit Templates/: the templates of the last release, rendered against today's typed
-  /// contexts, still find every key they use and make the same site as today's templates.
-  @Test func releaseTemplatesRenderTheSameSite() throws {
+  /// contexts, still find every key they use and make the pages they made then.
+  @Test func releaseTemplatesRenderAsTheyDid() throws {
     let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
-    let (current, currentOutput) = try Self.build(root: root)
-    defer { try? FileManager.default.removeItem(at: currentOutput) }
     let templates = root.appendingPathComponent("Templates")
     for name in try FileManager.default.contentsOfDirectory(atPath: templates.path)
     where name.hasSuffix(".mustache") {
@@ -84,17 +82,55 @@ import Testing
       try FileManager.default.copyItem(
         at: release.appendingPathComponent(name), to: templates.appendingPathComponent(name))
     }
-    let (old, oldOutput) = try Self.build(root: root)
-    defer { try? FileManager.default.removeItem(at: oldOutput) }
-    #expect(old.built == ["contoso", "fabrikam"] && current.built == old.built)
-    let pages = Self.files(in: currentOutput).filter { $0.hasSuffix(".html") }
-    #expect(
-      pages.count == 17 && pages == Self.files(in: oldOutput).filter { $0.hasSuffix(".html") })
+    let (report, output) = try Self.build(root: root)
+    defer { try? FileManager.default.removeItem(at: output) }
+    #expect(report.built == ["contoso", "fabrikam"])
+    let expected = release.appendingPathComponent("expected")
+    let pages = Self.files(in: expected)
+    #expect(pages.count == 9)
     for page in pages {
       #expect(
-        try Data(contentsOf: currentOutput.appendingPathComponent(page))
-          == Data(contentsOf: oldOutput.appendingPathComponent(page)), "\(page)")
+        try Data(contentsOf: output.appendingPathComponent(page))
+          == Data(contentsOf: expected.appendingPathComponent(page)), "\(page)")
     }
+  }
+
+  // Regression test for #12: a step without a note had no tick box, so progress could never
+  // reach 100 %; `check --strict` could never pass on commands written with en dashes.
+  @Test func everyStepCanBeTickedAndFixedDashesPassStrict() throws {
+    let root = try fixtureSite("en-dashes")
+    let output = root.appendingPathComponent("Output")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let report = SiteBuilder(
+      options: BuildOptions(location: RunbookLocation(root: root), buildDate: "2026-01-01")
+    ).build(into: OutputWriter(folder: output))
+    #expect(report.built == ["lab"])
+    #expect(
+      report.diagnostics.map(\.description) == [
+        "Content/pages/page.md:7: note: the command writes a parameter with an en dash ('–Name'): fix_dashes makes it '-'",
+        "Content/pages/page.md:11: note: the command writes a parameter with an en dash ('–Path'): fix_dashes makes it '-'",
+        "Content/pages/page.md:11: warning: step 2 of stage 'stage' has no validation note\n  fix: add '2: |' and the note under 'stage:' in Content/checks/page.yml",
+      ])
+    // Under --strict only the missing note fails; fixed dashes are notes, never errors.
+    #expect(report.diagnostics.map(\.promotedToError).errors.map(\.location.line) == [11])
+    let html = try String(
+      contentsOf: output.appendingPathComponent("lab/page/stage.html"), encoding: .utf8)
+    #expect(html.contains("New-ADUser -Name "))
+    #expect(
+      html.contains(
+        "<p class=\"dash-fixed\">The docs write –Name in this command; runbook typed '-' for the dash.</p>"
+      ))
+    #expect(
+      html.contains(
+        "<span class=\"dash-fixed\" title=\"The docs write –Path: runbook typed &#39;-&#39; for the dash\"><code>Set-Item -Path WSMan:\\"
+      ))
+    #expect(html.contains(" -Enabled $true") && !html.contains(" –Enabled"))
+    // The step without a note gets a plain "Done" box, keyed like the others.
+    #expect(
+      html.contains(
+        "<p class=\"verify-title\"><label><input type=\"checkbox\" class=\"verify-box\" data-step=\"page/stage/2\"> Done</label></p>"
+      ))
+    #expect(html.contains("data-step=\"page/stage/1\"> Verify"))
   }
 
   @Test func fabrikamSiteHasNoSampleNameAndAChainOfSixStages() throws {

@@ -7,6 +7,18 @@ let repositoryRoot = TestRunbook.repositoryRoot
 
 let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 
+/// A site of `Tests/Fixtures/sites/` copied with the project's Templates/ into a temporary
+/// folder, which the caller removes.
+func fixtureSite(_ name: String) throws -> URL {
+  let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "runbook-\(name)-\(UUID().uuidString)")
+  try FileManager.default.copyItem(at: fixtures.appendingPathComponent("sites/\(name)"), to: root)
+  try FileManager.default.copyItem(
+    at: repositoryRoot.appendingPathComponent("Templates"),
+    to: root.appendingPathComponent("Templates"))
+  return root
+}
+
 /// The project's own runbook definition (the seed page's 11 values).
 func projectDefinition() throws -> RunbookDefinition {
   let path = "Content/runbook.yml"

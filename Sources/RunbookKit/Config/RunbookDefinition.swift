@@ -40,6 +40,8 @@ public struct RunbookDefinition: Sendable {
   public var values: [ValueSpec]
   /// Names that hold a sample but are not one (a cmdlet, a product): left as written.
   public var keep: [String]
+  /// Rewrites parameters written with an en dash in commands (`–Name`) to `-Name`.
+  public var fixDashes: Bool
   /// The definition file's path, relative to the runbook root.
   public var path: String
 
@@ -62,7 +64,7 @@ extension RunbookDefinition {
     }
     let known = [
       "title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages",
-      "values", "keep",
+      "values", "keep", "fix_dashes",
     ]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
@@ -121,6 +123,17 @@ extension RunbookDefinition {
     }
 
     keep = root[key: "keep"]?.sequence?.compactMap(\.string) ?? []
+    switch root[key: "fix_dashes"]?.string {
+    case nil, "false": fixDashes = false
+    case "true": fixDashes = true
+    case let other?:
+      fixDashes = false
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "fix_dashes"]),
+          "'fix_dashes: \(other)' is neither true nor false",
+          fix: "'fix_dashes: true' rewrites '–Name' in commands to '-Name'; false leaves them"))
+    }
     values = []
     var descriptionNodes: [Node?] = []
     var sampleOwner: [String: String] = [:]

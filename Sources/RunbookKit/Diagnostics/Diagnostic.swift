@@ -28,7 +28,8 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 /// `path:line:column: error: what is wrong` and, on the next line, `  fix: what to do`.
 public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
   public enum Severity: String, Sendable, Hashable {
-    case error, warning
+    /// What a build did that an author may want to know; never an error, even with `--strict`.
+    case error, warning, note
   }
 
   public var severity: Severity
@@ -60,14 +61,20 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     Diagnostic(.warning, at: location, message, fix: fix)
   }
 
+  public static func note(at location: SourceLocation, _ message: String, fix: String? = nil)
+    -> Diagnostic
+  {
+    Diagnostic(.note, at: location, message, fix: fix)
+  }
+
   public var description: String {
     "\(location): \(severity.rawValue): \(message)" + (fix.map { "\n  fix: \($0)" } ?? "")
   }
 
-  /// The same diagnostic as an error: what `--strict` does to warnings.
+  /// A warning as an error, what `--strict` does to warnings; errors and notes stay as they are.
   public var promotedToError: Diagnostic {
     var copy = self
-    copy.severity = .error
+    if severity == .warning { copy.severity = .error }
     return copy
   }
 }

@@ -324,6 +324,10 @@ struct MarkdownNode: Hashable {
     precondition(cmark_node_insert_before(raw, sibling.raw) == 1, "cmark refused a sibling node")
   }
 
+  func insertAfter(_ sibling: MarkdownNode) {
+    precondition(cmark_node_insert_after(raw, sibling.raw) == 1, "cmark refused a sibling node")
+  }
+
   /// Puts `replacement` where this node was; this node is unlinked and stays the tree's.
   func replace(with replacement: MarkdownNode) {
     insertBefore(replacement)

@@ -7,10 +7,13 @@ import Foundation
 public struct PageRenderer: Sendable {
   public let page: PageSource
   public let matcher: SampleMatcher
+  /// `fix_dashes: true`: commands get `-` where the docs wrote an en dash before a parameter.
+  public let fixDashes: Bool
 
-  public init(page: PageSource, matcher: SampleMatcher) {
+  public init(page: PageSource, matcher: SampleMatcher, fixDashes: Bool = false) {
     self.page = page
     self.matcher = matcher
+    self.fixDashes = fixDashes
   }
 
   /// The page's stages, steps, anchors and navigation, without substituting anything.
@@ -56,18 +59,19 @@ public struct PageRenderer: Sendable {
   /// the docs' PowerShell often is: PowerShell takes them, other shells and checkers do not.
   func enDashWarnings(in root: MarkdownNode, parts: PageParts) -> [Diagnostic] {
     root.preorder.compactMap { node in
-      guard node.kind == .codeBlock || node.kind == .code,
-        let code = node.literal,
-        let range = code.range(of: "(^|[ \\t(])[–—][A-Za-z]", options: .regularExpression)
+      guard node.kind == .codeBlock || node.kind == .code, let code = node.literal,
+        let example = EnDashParameters.first(in: code)
       else { return nil }
-      let example =
-        code[range].trimmingCharacters(in: CharacterSet(charactersIn: " \t("))
-        + code[range.upperBound...].prefix { $0.isLetter }
+      let at = SourceLocation(path: page.path, line: parts.line(of: node))
+      if fixDashes {
+        return .note(
+          at: at,
+          "the command writes a parameter with an en dash ('\(example)'): fix_dashes makes it '-'")
+      }
       return .warning(
-        at: SourceLocation(path: page.path, line: parts.line(of: node)),
-        "the command writes a parameter with an en dash ('\(example)'), not '-'",
+        at: at, "the command writes a parameter with an en dash ('\(example)'), not '-'",
         fix:
-          "PowerShell accepts it, but cmd.exe and most checkers do not: type '-' when you run it, or fix the page"
+          "PowerShell accepts it, but cmd.exe and most checkers do not: type '-' when you run it, fix the page, or add 'fix_dashes: true' to the runbook definition"
       )
     }
   }
@@ -87,6 +91,10 @@ public struct PageRenderer: Sendable {
     let tree = MarkdownTree(parsing: page.body)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree)
+    if fixDashes {
+      var dashes = EnDashParameters.Fix()
+      tree.rewrite(&dashes)
+    }
     // Slugs come from the page as written, before any value replaces a sample name.
     let slugs = Dictionary(
       uniqueKeysWithValues: tree.root.children.filter { $0.kind == .heading }.map {

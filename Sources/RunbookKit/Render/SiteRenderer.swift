@@ -85,10 +85,11 @@ public struct SiteRenderer: Sendable {
       PageValue(spec: $0, text: deployment.values[$0.key] ?? "")
     }
     let pages = runbook.pages.map { page in
-      PageRenderer(page: page, matcher: runbook.matcher).render(
-        values: values, links: runbook.links,
-        missingImages: runbook.missingImages[page.name] ?? [],
-        imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
+      PageRenderer(page: page, matcher: runbook.matcher, fixDashes: runbook.definition.fixDashes)
+        .render(
+          values: values, links: runbook.links,
+          missingImages: runbook.missingImages[page.name] ?? [],
+          imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
     }
     var diagnostics = pages.flatMap(\.diagnostics)
     var usage = ValueCounts(count: values.count)

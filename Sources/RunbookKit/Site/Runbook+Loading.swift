@@ -34,7 +34,9 @@ extension Runbook {
         let page = try PageSource(
           name: name, path: location.display(url), directory: url.deletingLastPathComponent(),
           folder: folder, text: pageText)
-        let outline = PageRenderer(page: page, matcher: matcher).outline()
+        let outline = PageRenderer(
+          page: page, matcher: matcher, fixDashes: definition.fixDashes
+        ).outline()
         pages.append(page)
         outlines.append(outline)
         if definition.start != nil,

@@ -209,7 +209,7 @@ private extension SiteBuilder {
         report(BuildProgress(done: done, total: total, pagesPerSite: pagesPerSite))
       }
     }
-    let strictWarnings = options.strict && !loaded.runbook.warnings.isEmpty
+    let strictWarnings = options.strict && !loaded.runbook.warnings.warnings.isEmpty
     let outcomes = ParallelWork.map(count: deployments.count, progress: progress) { index in
       fillOne(deployments[index], compiled, strictWarnings: strictWarnings, into: sink)
     }
