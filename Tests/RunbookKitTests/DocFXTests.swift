@@ -143,6 +143,72 @@ import Testing
         == "<p><a id=\"configure-sspr\"></a></p>\n<p>Text <a id=\"x\"></a></p>\n")
   }
 
+  // Regression test for #12: lists, line breaks and markdown in table cells showed as text.
+  @Test func htmlListsAndMarkdownInTableCellsRender() throws {
+    #expect(
+      try stepsHTML(
+        """
+        | Error | What |
+        |-|-|
+        | invalid&#8209;dn | Includes:<br/><ul><li>One <b>bad</b> on CORPIDM.</li><li>Two.</li></ul> |
+        | steps | 1. **Select:** the box<br/>then OK |
+        """)
+          == """
+          <div class="table-scroll"><table>
+          <thead>
+          <tr>
+          <th>Error</th><th>What</th>
+          </tr>
+          </thead>
+          <tbody>
+          <tr>
+          <td>invalid‑dn</td><td>Includes:<br><ul><li>One <b>bad</b> on \(value("mim_server", "IDM01")).</li><li>Two.</li></ul></td>
+          </tr>
+          <tr>
+          <td>steps</td>
+          <td>
+          <ol>
+          <li><strong>Select:</strong> the box<br>then OK</li>
+          </ol>
+          </td>
+          </tr>
+          </tbody>
+          </table></div>
+
+          """)
+  }
+
+  // Regression test for #12: `<h2 id>` and `<a href="#">` showed escaped.
+  @Test func htmlHeadingsWithIdsAndInPageLinksRenderAndAreChecked() throws {
+    let page = try render(
+      """
+      ## Stage
+
+      <h3 id="ps-script">PowerShell <em>script</em></h3>
+
+      Copy the <a href="#ps-script">script</a>, not <a href="#ps-scrip">this</a>.
+      """, links: true)
+    #expect(
+      page.stages[0].steps[0].html
+        == """
+        <p><a id="ps-script"></a></p>
+        <h3 id="powershell-script">PowerShell <em>script</em></h3>
+        <p>Copy the <a href="#ps-script">script</a>, not <a href="#ps-scrip">this</a>.</p>
+
+        """)
+    #expect(
+      page.diagnostics.map(\.description) == [
+        "snippet.md:5: error: link to '#ps-scrip', which no heading or anchor of snippet.md has\n  fix: did you mean '#ps-script'?"
+      ])
+  }
+
+  @Test func linksInHTMLTakeOnlyAnchorsAndWebAddresses() throws {
+    #expect(
+      try stepsHTML("<a href=\"https://x.example/\">web</a> <a href=\"javascript:alert(1)\">js</a>")
+        == "<p><a href=\"https://x.example/\">web</a> &lt;a href=&quot;javascript:alert(1)&quot;&gt;js&lt;/a&gt;</p>\n"
+    )
+  }
+
   @Test func otherHTMLIsShownEscapedNeverPassedThrough() throws {
     #expect(
       try stepsHTML("Click <script>alert(1)</script> <b onclick=\"x\">here</b> <strong>open")

@@ -1,16 +1,21 @@
 import Foundation
 
-/// The few HTML tags these docs use inside markdown. They become custom nodes; any other
-/// raw HTML becomes text, shown as written and escaped, never passed through.
+/// The few HTML tags these docs use inside markdown, in text and in table cells. They become
+/// custom nodes (a link becomes a link node, checked like a markdown one); any other raw HTML
+/// becomes text, shown as written and escaped, never passed through.
 enum InlineHTML {
-  /// Tags kept as they are, in pairs.
-  static let pairedTags: Set<String> = ["strong", "em", "b", "i", "sup", "sub", "kbd"]
+  /// Tags kept as they are, in pairs, without attributes.
+  static let pairedTags: Set<String> = [
+    "strong", "em", "b", "i", "sup", "sub", "kbd", "ul", "ol", "li", "p", "u", "s", "del",
+  ]
 
   struct Tag: Equatable {
     var name: String
     var closing: Bool
     /// `<a name="x">` keeps its name as an anchor id.
     var anchor: String?
+    /// `<a href="#x">` (or an http or https address) becomes a link to it.
+    var href: String?
   }
 
   /// Reads one tag such as `<strong>`, `</br>` or `<a name='x'>`; nil for anything else.
@@ -25,6 +30,11 @@ enum InlineHTML {
     let attributes = inner.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
     if name == "a" {
       if closing { return attributes.isEmpty ? Tag(name: "a", closing: true) : nil }
+      if let href = attribute("href", in: attributes),
+        href.hasPrefix("#") || href.hasPrefix("https://") || href.hasPrefix("http://")
+      {
+        return Tag(name: "a", closing: false, href: href)
+      }
       guard let id = anchorName(attributes) else { return nil }
       return Tag(name: "a", closing: false, anchor: id)
     }
@@ -34,18 +44,23 @@ enum InlineHTML {
 
   /// The value of a lone `name=` (or `id=`) attribute.
   private static func anchorName(_ attributes: String) -> String? {
-    for prefix in ["name=", "id="] where attributes.lowercased().hasPrefix(prefix) {
-      var value = attributes.dropFirst(prefix.count)
-      if let quote = value.first, quote == "\"" || quote == "'" {
-        value = value.dropFirst()
-        guard let end = value.firstIndex(of: quote), value[value.index(after: end)...].isEmpty
-        else { return nil }
-        value = value[..<end]
-      }
-      let id = String(value)
-      return !id.isEmpty && !id.contains(where: { $0 == " " || $0 == "<" || $0 == ">" }) ? id : nil
+    attribute("name", in: attributes) ?? attribute("id", in: attributes)
+  }
+
+  /// The value of `name`, when it is the only attribute, quoted or not, without spaces or angle
+  /// brackets.
+  static func attribute(_ name: String, in attributes: String) -> String? {
+    guard attributes.lowercased().hasPrefix(name + "=") else { return nil }
+    var value = attributes.dropFirst(name.count + 1)
+    if let quote = value.first, quote == "\"" || quote == "'" {
+      value = value.dropFirst()
+      guard let end = value.firstIndex(of: quote), value[value.index(after: end)...].isEmpty
+      else { return nil }
+      value = value[..<end]
     }
-    return nil
+    let text = String(value)
+    return !text.isEmpty && !text.contains(where: { $0 == " " || $0 == "<" || $0 == ">" })
+      ? text : nil
   }
 
   static func isComment(_ literal: String) -> Bool {
@@ -76,10 +91,33 @@ enum InlineHTML {
       {
         return .replace(with: anchor(id, in: tree, block: true))
       }
+      if let heading = heading(compact, in: tree) { return .replace(heading) }
       let paragraph = tree.make(.paragraph)
       paragraph.append(tree.text(literal.trimmingCharacters(in: .newlines)))
       return .replace(with: paragraph)
     }
+  }
+
+  /// `<h3 id="x">Title</h3>` on its lines: a heading of that level, its title read as markdown,
+  /// after an anchor paragraph holding its id (which names the stage of an H2, as `<a name>`
+  /// above a heading does).
+  static func heading(_ html: String, in tree: MarkdownTree) -> [MarkdownNode]? {
+    guard
+      let match = html.wholeMatch(
+        of: #/<[hH]([1-6])(?:\s+id\s*=\s*"([^"<>\s]*)")?\s*>(.*)<\/[hH]([1-6])>/#),
+      match.output.1 == match.output.4, let level = Int(match.output.1),
+      !match.output.3.contains("\n")
+    else { return nil }
+    let heading = tree.make(.heading)
+    heading.headingLevel = level
+    let title = tree.fragment(parsing: String(match.output.3))
+    if let paragraph = title.firstChild, paragraph.kind == .paragraph {
+      paragraph.moveChildren(to: heading)
+    }
+    guard let id = match.output.2.map(String.init), !id.isEmpty else { return [heading] }
+    let holder = tree.make(.paragraph)
+    holder.append(anchor(id, in: tree, block: false))
+    return [holder, heading]
   }
 
   /// Inline HTML, pair by pair among the children of one parent.
@@ -121,11 +159,16 @@ enum InlineHTML {
         }
         let opener = open[index]
         open.removeSubrange(index...)
-        let wrapper =
-          opener.tag.anchor.map {
-            tree.custom(
-              block: false, enter: "<a id=\"\($0.htmlEscaped)\">", exit: "</a>", role: .anchor($0))
-          } ?? tree.custom(block: false, enter: "<\(tag.name)>", exit: "</\(tag.name)>")
+        let wrapper: MarkdownNode
+        if let href = opener.tag.href {
+          wrapper = tree.make(.link)
+          wrapper.url = href
+        } else if let id = opener.tag.anchor {
+          wrapper = tree.custom(
+            block: false, enter: "<a id=\"\(id.htmlEscaped)\">", exit: "</a>", role: .anchor(id))
+        } else {
+          wrapper = tree.custom(block: false, enter: "<\(tag.name)>", exit: "</\(tag.name)>")
+        }
         opener.node.insertBefore(wrapper)
         while let inner = opener.node.next, inner != node {
           wrapper.append(inner)

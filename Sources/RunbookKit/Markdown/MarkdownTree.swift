@@ -302,7 +302,10 @@ struct MarkdownNode: Hashable {
   }
 
   var fenceInfo: String { cmark_node_get_fence_info(raw).map { String(cString: $0) } ?? "" }
-  var headingLevel: Int { Int(cmark_node_get_heading_level(raw)) }
+  var headingLevel: Int {
+    get { Int(cmark_node_get_heading_level(raw)) }
+    nonmutating set { cmark_node_set_heading_level(raw, Int32(newValue)) }
+  }
   var isOrderedList: Bool {
     kind == .list && cmark_node_get_list_type(raw) == CMARK_ORDERED_LIST
   }

@@ -103,16 +103,17 @@ struct PipeTable: TreeRewriter {
     let tr = tree.custom(block: true, enter: "<tr>", exit: "</tr>")
     for (index, alignment) in alignments.enumerated() {
       let style = alignment == .none ? "" : " style=\"text-align: \(alignment.rawValue)\""
-      let cell = tree.custom(block: false, enter: "<\(tag)\(style)>", exit: "</\(tag)>")
       let text = index < cells.count ? cells[index] : ""
-      if !text.isEmpty {
-        // cmark parses the cell; its inlines move into the table.
-        let parsed = tree.fragment(parsing: text)
-        if let paragraph = parsed.firstChild, paragraph.kind == .paragraph {
-          paragraph.moveChildren(to: cell)
-        } else {
-          cell.append(tree.text(text))
-        }
+      // cmark parses the cell: a paragraph's inlines move into the table; blocks such as a list
+      // that a cell starts (`1. **Select:**`) move in whole, in a cell that holds blocks.
+      let parsed = tree.fragment(parsing: text)
+      let blocks = parsed.children
+      let inline = blocks.isEmpty || blocks.count == 1 && blocks[0].kind == .paragraph
+      let cell = tree.custom(block: !inline, enter: "<\(tag)\(style)>", exit: "</\(tag)>")
+      if inline {
+        blocks.first?.moveChildren(to: cell)
+      } else {
+        parsed.moveChildren(to: cell)
       }
       tr.append(cell)
     }
