@@ -9,6 +9,9 @@ enum InlineHTML {
     "strong", "em", "b", "i", "sup", "sub", "kbd", "ul", "ol", "li", "p", "u", "s", "del",
   ]
 
+  /// Tags that end with their parent when a page leaves them open.
+  static let implicitlyClosed: Set<String> = ["ul", "ol", "li", "p"]
+
   struct Tag: Equatable {
     var name: String
     var closing: Bool
@@ -91,7 +94,20 @@ enum InlineHTML {
       {
         return .replace(with: anchor(id, in: tree, block: true))
       }
-      if let heading = heading(compact, in: tree) { return .replace(heading) }
+      // A line break on a line of its own (`<br/>`, `</BR>`), as some pages space their tables.
+      if let tag = tag(compact), tag.name == "br" {
+        return .replace(with: tree.custom(block: true, enter: "<br>", exit: ""))
+      }
+      // An HTML block runs to the next blank line: a heading may have text right under it.
+      let lines = compact.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+      if let heading = heading(String(lines[0]), in: tree) {
+        guard lines.count > 1 else { return .replace(heading) }
+        // What follows is markdown that cmark read as part of the HTML block.
+        let rest = tree.fragment(parsing: String(lines[1]))
+        let blocks = rest.children
+        for moved in blocks { moved.sourceLine = block.line + 1 }
+        return .replace(heading + blocks)
+      }
       let paragraph = tree.make(.paragraph)
       paragraph.append(tree.text(literal.trimmingCharacters(in: .newlines)))
       return .replace(with: paragraph)
@@ -130,6 +146,17 @@ enum InlineHTML {
     }
   }
 
+  /// Wraps what follows `opener` up to `end` (or to the end of its parent) in the element it
+  /// opened, and removes the opener.
+  private static func close(
+    _ opener: MarkdownNode, before end: MarkdownNode?, name: String, in tree: MarkdownTree
+  ) {
+    let wrapper = tree.custom(block: false, enter: "<\(name)>", exit: "</\(name)>")
+    opener.insertBefore(wrapper)
+    while let inner = opener.next, inner != end { wrapper.append(inner) }
+    opener.remove()
+  }
+
   static func anchor(_ id: String, in tree: MarkdownTree, block: Bool) -> MarkdownNode {
     tree.custom(
       block: block, enter: "<a id=\"\(id.htmlEscaped)\"></a>", exit: "", role: .anchor(id))
@@ -151,6 +178,13 @@ enum InlineHTML {
       if tag.name == "br" {
         node.replace(with: tree.custom(block: false, enter: "<br>", exit: ""))
       } else if !tag.closing {
+        // A new item (or paragraph) ends the one left open before it, as in browsers.
+        if implicitlyClosed.contains(tag.name), tag.name != "ul", tag.name != "ol",
+          let last = open.last, last.tag.name == tag.name
+        {
+          open.removeLast()
+          close(last.node, before: node, name: tag.name, in: tree)
+        }
         open.append((tag, node))
       } else if let index = open.lastIndex(where: { $0.tag.name == tag.name }) {
         // Openers left inside this pair were never closed: they show as written.
@@ -179,7 +213,12 @@ enum InlineHTML {
         node.replace(with: tree.text(literal))
       }
     }
-    for unclosed in open {
+    // A list or paragraph the page forgot to close ends with its parent, as browsers end it;
+    // innermost first.
+    for unclosed in open.reversed() where implicitlyClosed.contains(unclosed.tag.name) {
+      close(unclosed.node, before: nil, name: unclosed.tag.name, in: tree)
+    }
+    for unclosed in open where !implicitlyClosed.contains(unclosed.tag.name) {
       if let id = unclosed.tag.anchor {
         unclosed.node.replace(with: anchor(id, in: tree, block: false))
       } else {

@@ -123,7 +123,10 @@ public struct PageRenderer: Sendable {
     }
     if let links {
       for (index, stage) in parts.stages.enumerated() {
-        let blocks = stage.allBlocks + (index == 0 ? parts.preamble : [])
+        // Headings link too (a table of contents is all linked headings).
+        let blocks =
+          [stage.heading].compactMap { $0 } + stage.allBlocks
+          + (index == 0 ? parts.preamble + [parts.titleNode].compactMap { $0 } : [])
         diagnostics += links.rewrite(
           blocks: blocks, page: page, stage: stage.slug, line: parts.line(of:))
       }

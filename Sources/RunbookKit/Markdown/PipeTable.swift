@@ -106,7 +106,15 @@ struct PipeTable: TreeRewriter {
       let text = index < cells.count ? cells[index] : ""
       // cmark parses the cell: a paragraph's inlines move into the table; blocks such as a list
       // that a cell starts (`1. **Select:**`) move in whole, in a cell that holds blocks.
-      let parsed = tree.fragment(parsing: text)
+      var parsed = tree.fragment(parsing: text)
+      if parsed.firstChild?.kind == .htmlBlock {
+        // A cell starting with a tag such as `<ul>` would be an HTML block on its own; in a row
+        // it is inline HTML. A letter in front makes cmark read a paragraph; it goes again.
+        parsed = tree.fragment(parsing: "x" + text)
+        if let first = parsed.firstChild?.firstChild, first.kind == .text {
+          first.literal = String((first.literal ?? "").dropFirst())
+        }
+      }
       let blocks = parsed.children
       let inline = blocks.isEmpty || blocks.count == 1 && blocks[0].kind == .paragraph
       let cell = tree.custom(block: !inline, enter: "<\(tag)\(style)>", exit: "</\(tag)>")

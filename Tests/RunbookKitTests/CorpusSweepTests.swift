@@ -1,0 +1,115 @@
+import Foundation
+import RunbookTestSupport
+import Testing
+
+@testable import RunbookKit
+
+/// Every page of the MIMDocs corpus (`Tests/Fixtures/corpus/mimdocs`, 103 pages of every shape)
+/// built as a one-page runbook with the contoso family of samples: it builds, and what a reader
+/// sees holds no raw DocFX or HTML markup, no table as text, no `.md` link, no link that lost its
+/// folder and no sample name.
+@Suite struct CorpusSweepTests {
+  static let corpus = fixtures.appendingPathComponent("corpus/mimdocs")
+  static let upstream = "https://learn.microsoft.com/en-us/microsoft-identity-manager/"
+
+  static let pages: [String] = {
+    let all = FileManager.default.enumerator(atPath: corpus.path)?.allObjects as? [String] ?? []
+    return all.filter { $0.hasSuffix(".md") }.sorted()
+  }()
+
+  /// A runbook folder with the project's templates and the series' deployment, shared by every
+  /// page; each page gets a definition file of its own.
+  static let root: URL = {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-corpus-\(UUID().uuidString)")
+    let manager = FileManager.default
+    try? manager.createDirectory(
+      at: root.appendingPathComponent("Content/checks"), withIntermediateDirectories: true)
+    try? manager.copyItem(
+      at: repositoryRoot.appendingPathComponent("Templates"),
+      to: root.appendingPathComponent("Templates"))
+    try? manager.copyItem(
+      at: repositoryRoot.appendingPathComponent("Content/mim-deploy/deployments"),
+      to: root.appendingPathComponent("Content/deployments"))
+    return root
+  }()
+
+  /// The series' definition (its values and samples) with `pages:` naming one corpus page.
+  static func definition(for page: String) throws -> String {
+    let series = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("Content/mim-deploy.yml"), encoding: .utf8)
+    return series.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      if line.hasPrefix("start: ") { return "pages: [\"\(page)\"]" }
+      if line.hasPrefix("source: ") { return "source: \(corpus.path)" }
+      if line.hasPrefix("checks: ") { return "checks: Content/checks" }
+      if line.hasPrefix("deployments: ") { return "deployments: Content/deployments" }
+      return String(line)
+    }.joined(separator: "\n")
+  }
+
+  @Test func theCorpusIsThere() {
+    #expect(Self.pages.count == 103)
+  }
+
+  @Test(arguments: pages)
+  func pageBuildsAndShowsNoMarkupAsText(page: String) throws {
+    let slot = "Content/" + page.replacingOccurrences(of: "/", with: "-") + ".yml"
+    try Self.definition(for: page).write(
+      to: Self.root.appendingPathComponent(slot), atomically: true, encoding: .utf8)
+    let memory = MemorySite()
+    let report = SiteBuilder(
+      options: BuildOptions(
+        location: RunbookLocation(root: Self.root, definition: slot), buildDate: "2026-01-01")
+    ).build(into: memory)
+    #expect(report.built == ["fabrikam-mim"], "\(report.diagnostics.errors)")
+
+    let name = String(page.split(separator: "/").last?.dropLast(3) ?? "")
+    let folder = page.lastIndex(of: "/").map { String(page[...$0]) } ?? ""
+    // The stage pages, and the print page, which holds every stage in one file.
+    let html = memory.files.filter {
+      $0.key.hasPrefix("fabrikam-mim/\(name)/") || $0.key == "fabrikam-mim/print.html"
+    }.sorted { $0.key < $1.key }.map { String(decoding: $0.value, as: UTF8.self) }
+    #expect(!html.isEmpty)
+    let text = html.map(Self.visibleText).joined(separator: "\n")
+    for marker in ["[!NOTE", "[!TIP", "[!IMPORTANT", "[!CAUTION", "[!WARNING", "[!div", ":::"] {
+      #expect(!text.contains(marker), "\(page) shows '\(marker)' as text")
+    }
+    // Opening tags: a closing tag with nothing open (one page types `</i>` for `</li>`) is the
+    // page's own typo, shown as written.
+    let tag = #/&lt;(br|ul|ol|li|a|h[1-6]|p|b|i|em|strong|table|tr|td|th|img|sup|sub|div)[\s/&]/#
+    if let found = text.firstMatch(of: tag.ignoresCase()) {
+      Issue.record("\(page) shows HTML as text: \(text[found.range])")
+    }
+    let all = html.joined()
+    #expect(!all.contains("<p>|"), "\(page) shows a table as text")
+    let mdLink = #/href="[^"]*\.md([?#][^"]*)?"/#
+    if let found = all.firstMatch(of: mdLink) {
+      Issue.record("\(page) links to a .md file: \(all[found.range])")
+    }
+    // Relative links to other pages go upstream from the page's own folder.
+    let source = try String(contentsOf: Self.corpus.appendingPathComponent(page), encoding: .utf8)
+    for match in source.matches(of: #/\]\(([a-zA-Z0-9_./-]+)\.md\)/#) {
+      let target = String(match.output.1)
+      // A link to the page itself stays on its stage pages.
+      guard !target.hasPrefix("/"), target.split(separator: "/").last.map(String.init) != name,
+        let expected = URL(string: target, relativeTo: URL(string: Self.upstream + folder))?
+          .absoluteString
+      else { continue }
+      #expect(
+        all.contains("href=\"\(expected)\"") || all.contains("href=\"\(expected)#"),
+        "\(page): '\(target).md' does not go to \(expected)")
+    }
+  }
+
+  /// The text of a page a reader sees as prose: without tags, scripts, code and values.
+  static func visibleText(_ html: String) -> String {
+    var text = html
+    for pattern in [
+      #/<script[\s\S]*?<\/script>/#, #/<pre[\s\S]*?<\/pre>/#, #/<code>[\s\S]*?<\/code>/#,
+      #/<head>[\s\S]*?<\/head>/#,
+    ] {
+      text = text.replacing(pattern, with: "")
+    }
+    return text.replacing(#/<[^>]*>/#, with: "")
+  }
+}
