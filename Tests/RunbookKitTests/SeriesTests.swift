@@ -133,3 +133,37 @@ import Testing
     #expect(domain.contains("as well as SharePoint and SQL."))
   }
 }
+
+/// A second real runbook from the corpus: Microsoft's Generic CSV connector guide, a long
+/// reference page with its own sample names (`Content/gcsv.yml`).
+@Suite struct GenericCSVRunbookTests {
+  static let location = RunbookLocation(
+    root: repositoryRoot, definition: "Content/gcsv.yml",
+    source: fixtures.appendingPathComponent("corpus/mimdocs").path)
+
+  @Test func buildsUnderStrictWithItsNotesAndKeepsTheProductName() throws {
+    let memory = MemorySite()
+    let report = SiteBuilder(
+      options: BuildOptions(location: Self.location, strict: true, buildDate: "2026-01-01")
+    ).build(into: memory)
+    #expect(report.built == ["northwind"])
+    #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+    let folder = "northwind/microsoft-identity-manager-2016-connector-genericcsv-step-by-step/"
+    let connector = String(
+      decoding: try #require(memory.files[folder + "create-a-new-connector.html"]), as: UTF8.self)
+    // The sample name is the deployment's; the product's name holding it stays Microsoft's.
+    #expect(
+      connector.contains(
+        "for example: <strong><span class=\"value\" data-key=\"connector_name\" title=\"connector_name\">Northwind HR (CSV)</span></strong>"
+      ))
+    #expect(connector.contains("Select the <strong>Generic CSV (Microsoft)</strong> Connector."))
+    let connectivity = String(
+      decoding: try #require(memory.files[folder + "connectivity.html"]), as: UTF8.self)
+    #expect(
+      connectivity.contains(
+        "<code><span class=\"value\" data-key=\"csv_folder\" title=\"csv_folder\">D:\\MIM\\HRFeed</span>\\USERS.CSV</code>"
+      ))
+    let stages = memory.files.keys.filter { $0.hasPrefix(folder) }
+    #expect(stages.count == 10)
+  }
+}
