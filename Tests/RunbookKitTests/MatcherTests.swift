@@ -138,6 +138,15 @@ import Testing
     let error = #expect(throws: DiagnosticError.self) {
       try RunbookDefinition(path: "Content/runbook.yml", text: good)
     }
+    // The values sheet shows the key: no sample there.
+    let definition = try RunbookDefinition(
+      path: "Content/runbook.yml",
+      text: good.replacingOccurrences(of: "as in CORP\\\\admin", with: "before account names"))
+    let gate = OutputGate(matcher: SampleMatcher(values: definition.values), definition: definition)
+    let sheet = SiteFile(
+      path: "index.html",
+      text: "<table><tr><td><code>corp_dns</code></td><td>CORP_DNS</td></tr></table>")
+    #expect(gate.check([sheet], templates: "Templates").isEmpty)
     #expect(
       error?.description
         == "Content/runbook.yml:9:18: error: the description of 'corp' names the sample 'CORP'\n  fix: descriptions are shown on every deployment's pages: say what the value is without a sample name"
