@@ -1,5 +1,3 @@
-import Mustache
-
 // What each template is given. The property names are the keys templates use (README, "Templates"),
 // kept as they were when the contexts were dictionaries: users' edited templates keep working. A
 // nil optional is a key that is not there: mustache then looks it up in the enclosing context.
@@ -19,23 +17,46 @@ struct SiteFacts: Sendable {
 }
 
 /// A context whose keys are its own properties, then those of the site's facts.
-protocol PageContext: MustacheParent {
+protocol PageContext {
   var facts: SiteFacts { get }
 }
 
-extension PageContext {
-  func child(named name: String) -> Any? {
-    Self.property(name, of: self) ?? Self.property(name, of: facts)
-  }
-
-  /// A stored property by name, with an optional unwrapped: nil when it is not there or is nil.
-  private static func property(_ name: String, of object: Any) -> Any? {
-    guard let value = Mirror(reflecting: object).children.first(where: { $0.label == name })?.value
-    else { return nil }
+/// A typed context as mustache reads it fastest: dictionaries, arrays and plain values, made once
+/// per render (a lookup by reflection on every tag made a thousand-site index 190 ms slower).
+enum TemplateData {
+  /// `value` with every struct a `[String: Any]` of its stored properties (a page context's
+  /// facts first, then its own), every array converted, and nil optionals left out.
+  static func plain(_ value: Any) -> Any {
+    switch value {
+    case is String, is Int, is Bool, is Double: return value
+    case let fast as FastTemplateData: return fast.plain
+    case let array as [Any]: return array.map(plain)
+    default: break
+    }
     let mirror = Mirror(reflecting: value)
-    guard mirror.displayStyle == .optional else { return value }
-    return mirror.children.first?.value
+    guard mirror.displayStyle == .struct else { return value }
+    var dictionary: [String: Any] = [:]
+    if let page = value as? PageContext, let facts = plain(page.facts) as? [String: Any] {
+      dictionary = facts
+    }
+    for child in mirror.children {
+      guard let label = child.label, label != "facts" else { continue }
+      let property = Mirror(reflecting: child.value)
+      if property.displayStyle == .optional {
+        guard let wrapped = property.children.first?.value else { continue }
+        dictionary[label] = plain(wrapped)
+      } else {
+        dictionary[label] = plain(child.value)
+      }
+    }
+    return dictionary
   }
+}
+
+/// A context a site has thousands of (an index entry per site, a step per step), which spells
+/// out its dictionary instead of having it read by reflection.
+protocol FastTemplateData {
+  var plain: [String: Any] { get }
 }
 
 /// A link of the pager: a stage of the runbook, or a page of the docs before or after it.
@@ -148,13 +169,20 @@ struct PrintPage: PageContext, Sendable {
 
 /// `index.mustache`: the list of every site in the output.
 struct IndexPage: Sendable {
-  struct Deployment: Sendable {
+  struct Deployment: Sendable, FastTemplateData {
     var id: String
     var href: String
     var name: String
     var stages: Int
     var steps: Int
     var runbook: String
+
+    var plain: [String: Any] {
+      [
+        "id": id, "href": href, "name": name, "stages": stages, "steps": steps,
+        "runbook": runbook,
+      ]
+    }
   }
 
   let root = ""

@@ -68,7 +68,7 @@ public struct Templates: Sendable {
 
   /// Renders a template with one of the typed contexts (`StagePage`, `OverviewPage`, ...).
   func render(_ name: String, _ context: Any) -> String {
-    guard let html = library.render(context, withTemplate: name) else {
+    guard let html = library.render(TemplateData.plain(context), withTemplate: name) else {
       preconditionFailure("template '\(name)' was checked when the templates were loaded")
     }
     return html

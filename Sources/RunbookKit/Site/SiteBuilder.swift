@@ -68,8 +68,8 @@ public struct BuildReport: Sendable {
   }
 }
 
-/// Runs the pipeline as named steps, as Publish runs its publishing steps:
-/// load → check → compile → fill → write, then the index. Only the sink writes.
+/// Runs the pipeline as named steps, as Publish runs its publishing steps: load → compile, then
+/// for each deployment check → fill → write, then the index. Only the sink writes.
 public struct SiteBuilder: Sendable {
   public let options: BuildOptions
 
@@ -81,12 +81,11 @@ public struct SiteBuilder: Sendable {
   public func build(into sink: (any SiteSink)?) -> BuildReport {
     var report = BuildReport()
     guard let loaded = load(&report) else { return report }
-    let deployments = check(loaded, &report)
     let compiled = compile(loaded, &report)
     // What is wrong with the pages is wrong for every deployment: said once, and then no site is
     // written, though each deployment file is still checked.
     let sink = compiled.diagnostics.hasErrors ? nil : sink
-    let written = fill(deployments, compiled, loaded, into: sink, &report)
+    let written = fill(compiled, loaded, into: sink, &report)
     if let sink, !report.built.isEmpty || options.deploymentFiles.isEmpty {
       index(written, loaded, into: sink, &report)
     }
@@ -146,17 +145,9 @@ private extension SiteBuilder {
     return Loaded(runbook: runbook, templates: templates, files: files)
   }
 
-  /// Every deployment file parsed and checked against the definition, before anything is
-  /// rendered for it.
-  func check(_ loaded: Loaded, _ report: inout BuildReport) -> [Checked] {
-    let definition = loaded.runbook.definition
-    let files = loaded.files
-    return ParallelWork.map(count: files.count) { index in
-      Result { () throws(DiagnosticError) in try Self.deployment(files[index], definition) }
-    }
-  }
-
-  static func deployment(_ file: DeploymentFile, _ definition: RunbookDefinition)
+  /// A deployment file parsed and checked against the definition: its values are known good
+  /// before anything is filled in for it.
+  static func check(_ file: DeploymentFile, _ definition: RunbookDefinition)
     throws(DiagnosticError) -> Deployment
   {
     let at = SourceLocation(path: file.path)
@@ -191,12 +182,12 @@ private extension SiteBuilder {
     return compiled
   }
 
-  /// Fills every checked deployment in and writes each good site as soon as it is filled, in
-  /// parallel, one per core at a time: memory stays flat however many there are. Returns the
-  /// sites written, in file order.
+  /// Checks, fills in and writes every deployment, each as soon as the one before on its core is
+  /// written, one per core at a time: parsing overlaps writing, and memory stays flat however
+  /// many there are. Returns the sites written, in file order.
   func fill(
-    _ deployments: [Checked], _ compiled: CompiledSite, _ loaded: Loaded,
-    into sink: (any SiteSink)?, _ report: inout BuildReport
+    _ compiled: CompiledSite, _ loaded: Loaded, into sink: (any SiteSink)?,
+    _ report: inout BuildReport
   ) -> [SiteEntry] {
     try? sink?.writeShared(
       compiled.files.compactMap { file in
@@ -210,8 +201,13 @@ private extension SiteBuilder {
       }
     }
     let strictWarnings = options.strict && !loaded.runbook.warnings.warnings.isEmpty
-    let outcomes = ParallelWork.map(count: deployments.count, progress: progress) { index in
-      fillOne(deployments[index], compiled, strictWarnings: strictWarnings, into: sink)
+    let definition = loaded.runbook.definition
+    let files = loaded.files
+    let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
+      let checked = Result { () throws(DiagnosticError) in
+        try Self.check(files[index], definition)
+      }
+      return fillOne(checked, compiled, strictWarnings: strictWarnings, into: sink)
     }
     var written: [SiteEntry] = []
     for (file, outcome) in zip(loaded.files, outcomes) {
