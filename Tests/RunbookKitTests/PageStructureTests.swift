@@ -21,9 +21,9 @@ import Testing
         "install-mim-service-and-portal", "post-installation-tasks",
       ])
     #expect(outline.stages.map(\.steps.count) == [1, 16, 4, 4, 1, 4])
-    #expect(outline.stages[1].steps.map(\.number) == Array(1...16))
+    #expect(outline.stages[1].steps.map(\.number.description) == (1...16).map(String.init))
     // "1." on every item still shows 1, 2, 3, 4.
-    #expect(outline.stages[5].steps.map(\.number) == [1, 2, 3, 4])
+    #expect(outline.stages[5].steps.map(\.number.description) == ["1", "2", "3", "4"])
     // Lines count from the top of the file, front matter included.
     #expect(outline.stages.map(\.line) == [39, 43, 94, 106, 118, 123])
     #expect(outline.stages[1].steps.prefix(3).map(\.line) == [45, 47, 49])
@@ -38,12 +38,86 @@ import Testing
     let page = try render("## Stage\n\nIntro.\n\n1. One\n2. Two\n\nBetween.\n\n3. Three\n\nAfter.")
     let stage = try #require(page.stages.first)
     #expect(stage.introHTML == "<p>Intro.</p>\n")
-    #expect(stage.steps.map(\.number) == [1, 2, 3])
+    #expect(stage.steps.map(\.number.description) == ["1", "2", "3"])
     #expect(
       stage.steps.map(\.html) == [
         "<p>One</p>\n", "<p>Two</p>\n<p>Between.</p>\n", "<p>Three</p>\n",
       ])
     #expect(stage.outroHTML == "<p>After.</p>\n")
+  }
+
+  // Regression test for #17: lists that start again under a sub-heading or lead-in went on
+  // counting, so step 2 of a sub-procedure was shown as step 6.
+  @Test func aListThatStartsAgainIsASubProcedure() throws {
+    let page = try render(
+      """
+      ## Stage
+
+      1. One
+      2. Two
+
+      #### Create the run profile
+
+      1. Open it.
+      2. Save it.
+
+      Then, if you want to use PowerShell:
+
+      1. Run it.
+      """)
+    let stage = try #require(page.stages.first)
+    #expect(stage.steps.map(\.number.description) == ["1", "2", "1.1", "1.2", "2.1"])
+    #expect(
+      stage.steps[2].leadHTML == "<h4 id=\"create-the-run-profile\">Create the run profile</h4>\n")
+    #expect(stage.steps[4].leadHTML == "<p>Then, if you want to use PowerShell:</p>\n")
+    #expect(stage.steps[1].html == "<p>Two</p>\n")
+  }
+
+  // Regression test for #17: a stage whose steps are headings was one step for all of them.
+  @Test func stepsWrittenAsHeadingsAreTheStagesSteps() throws {
+    let page = try render(
+      """
+      ## Deploy
+
+      Before you start, sign in.
+
+      #### Step 1: Create the farm
+
+      Run `New-SPConfigurationDatabase`.
+
+      #### Step 2 - Verify that the farm was created
+
+      1. Open Central Administration.
+      2. Check the servers.
+
+      #### Step 3. Done
+
+      ### Not a step
+      """)
+    let stage = try #require(page.stages.first)
+    #expect(stage.introHTML == "<p>Before you start, sign in.</p>\n")
+    // A sub-procedure is numbered by its place among the stage's sub-procedures (the first).
+    #expect(stage.steps.map(\.number.description) == ["1", "1.1", "1.2", "3"])
+    #expect(
+      stage.steps[0].html
+        == "<h4 id=\"step-1-create-the-farm\">Step 1: Create the farm</h4>\n<p>Run <code>New-SPConfigurationDatabase</code>.</p>\n"
+    )
+    #expect(
+      stage.steps[1].leadHTML
+        == "<h4 id=\"step-2---verify-that-the-farm-was-created\">Step 2 - Verify that the farm was created</h4>\n"
+    )
+    #expect(
+      stage.steps[3].html
+        == "<h4 id=\"step-3-done\">Step 3. Done</h4>\n<h3 id=\"not-a-step\">Not a step</h3>\n")
+  }
+
+  @Test func stepNumbersReadAndPrintAsThePageShowsThem() {
+    #expect(StepNumber("16") == StepNumber(16))
+    #expect(StepNumber("2.3") == StepNumber(3, procedure: 2))
+    #expect(StepNumber("2.3")?.description == "2.3")
+    for bad in ["0", "2.0", "a", "1.2.3", "", ".3", "-1"] {
+      #expect(StepNumber(bad) == nil, "\(bad)")
+    }
   }
 
   @Test func stageWithoutAListIsOneStep() throws {

@@ -59,7 +59,7 @@ import Testing
     #expect(
       error?.description == """
         c.yml:2:3: error: 'one' is not a step number
-          fix: key each note by the step's number as the page shows it, such as '3:'
+          fix: key each note by the step's number as the page shows it, such as '3:', or '2.3:' for step 3 of the stage's second sub-procedure
         c.yml:3:3: error: the note for step 2 of stage 'stage' is empty
           fix: say what to check and what the operator should see
         """)

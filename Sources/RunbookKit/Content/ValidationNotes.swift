@@ -5,7 +5,7 @@ import Yams
 /// so that the same substitution renders it for every deployment.
 public struct ValidationNote: Sendable, Hashable {
   public var stage: String
-  public var step: Int
+  public var step: StepNumber
   public var markdown: String
   /// Where the note's key stands in its checks file, and where its stage's key stands.
   public var location: SourceLocation
@@ -19,7 +19,7 @@ public struct ValidationNotes: Sendable {
   public var path: String
   public var notes: [ValidationNote]
 
-  public func note(stage: String, step: Int) -> ValidationNote? {
+  public func note(stage: String, step: StepNumber) -> ValidationNote? {
     notes.first { $0.stage == stage && $0.step == step }
   }
 
@@ -46,11 +46,13 @@ public struct ValidationNotes: Sendable {
         continue
       }
       for step in stage.value.entries {
-        guard let number = Int(step.key), number > 0 else {
+        guard let number = StepNumber(step.key) else {
           diagnostics.append(
             .error(
               at: file.location(of: step.keyNode), "'\(step.key)' is not a step number",
-              fix: "key each note by the step's number as the page shows it, such as '3:'"))
+              fix:
+                "key each note by the step's number as the page shows it, such as '3:', or '2.3:' for step 3 of the stage's second sub-procedure"
+            ))
           continue
         }
         guard let scalar = step.value.scalar,
@@ -77,10 +79,13 @@ public struct ValidationNotes: Sendable {
     self.notes = notes
   }
 
-  /// `1 to 16`, or `1, 3 and 4` when the numbers have gaps.
-  static func describe(_ numbers: [Int]) -> String {
+  /// `1 to 16`, or `1, 2, 1.1 and 1.2` when the numbers have gaps or sub-procedures.
+  static func describe(_ numbers: [StepNumber]) -> String {
     guard let first = numbers.first, let last = numbers.last else { return "none" }
-    if numbers == Array(first...last) { return first == last ? "\(first)" : "\(first) to \(last)" }
-    return numbers.dropLast().map(String.init).joined(separator: ", ") + " and \(last)"
+    let plain = numbers.compactMap { $0.procedure == nil ? $0.number : nil }
+    if plain.count == numbers.count, plain == Array(first.number...last.number) {
+      return first == last ? "\(first)" : "\(first) to \(last)"
+    }
+    return numbers.dropLast().map(\.description).joined(separator: ", ") + " and \(last)"
   }
 }

@@ -27,8 +27,8 @@ public struct StageOutline: Sendable, Hashable {
 }
 
 public struct StepOutline: Sendable, Hashable {
-  /// The number as the page shows it.
-  public var number: Int
+  /// The number as the page shows it: `16`, or `2.3` in a sub-procedure.
+  public var number: StepNumber
   public var line: Int
 }
 
@@ -58,7 +58,7 @@ public struct RenderedStage: Sendable {
 }
 
 public struct RenderedStep: Sendable {
-  public var number: Int
+  public var number: StepNumber
   public var line: Int
   public var html: String
   /// The step's validation note, rendered for the deployment; nil when it has none.

@@ -2,12 +2,14 @@
 ///
 /// Stages start at H2 headings; steps before the first H2 (install-mim-sync.md has some) form a
 /// stage named after the page. Each item of a top-level ordered list is a step, numbered as the
-/// page shows it. Blocks between two such lists belong to the step above them, unless they hold a
-/// heading: then they lead into the next list. A list that starts again in the same stage goes on
-/// counting, so every step of a stage has its own number. A stage with no ordered list is one step.
+/// page shows it. A list that goes on counting (`5.` after `4.`) goes on the same procedure, and
+/// what stands between belongs to the step above; a list that starts again is a sub-procedure
+/// (`step-S.M`), led by what stands before it (a sub-heading, "If you want to use PowerShell:").
+/// Headings H3 to H5 written "Step N: …", "Step N - …" or "Step N. …" are the stage's steps, and a
+/// list under one is a sub-procedure. A stage with no ordered list is one step.
 struct PageParts {
   struct Step {
-    var number: Int
+    var number: StepNumber
     var line: Int
     var blocks: [MarkdownNode]
     /// Blocks shown before this step, between the lists: a sub-heading and its introduction.
@@ -84,6 +86,12 @@ struct PageParts {
   }
 
   private func split(_ blocks: [MarkdownNode], into stage: inout Stage) {
+    let headingSteps = blocks.compactMap(Self.headingStepNumber)
+    if !headingSteps.isEmpty {
+      splitHeadingSteps(blocks, into: &stage)
+      return
+    }
+    var procedures = Procedures()
     var pending: [MarkdownNode] = []
     var sawList = false
     for block in blocks {
@@ -91,37 +99,115 @@ struct PageParts {
         if sawList { pending.append(block) } else { stage.intro.append(block) }
         continue
       }
+      let continues = sawList && block.listStart > procedures.lastNumber
       var lead: [MarkdownNode] = []
       if sawList, !stage.steps.isEmpty {
-        if pending.contains(where: { $0.kind == .heading || $0.isHeading }) {
-          lead = pending
-        } else {
+        if continues && !pending.contains(where: { $0.kind == .heading || $0.isHeading }) {
           stage.steps[stage.steps.count - 1].blocks += pending
+        } else {
+          lead = pending
         }
         pending = []
       }
+      let procedure = sawList && !continues ? procedures.startSubProcedure() : procedures.current
       sawList = true
-      // Steps read as paragraphs, whether the page's list was tight or loose.
-      block.setListTight(false)
-      for (offsetInList, item) in block.children.enumerated() {
-        var number = block.listStart + offsetInList
-        if let last = stage.steps.last?.number, number <= last { number = last + 1 }
-        stage.steps.append(
-          Step(
-            number: number, line: item.line + offset, blocks: item.children,
-            lead: offsetInList == 0 ? lead : []))
-      }
+      append(list: block, procedure: procedure, lead: lead, to: &stage, procedures: &procedures)
     }
     if sawList {
       stage.outro = pending
     } else {
       stage.steps = [
         Step(
-          number: 1, line: stage.intro.first.map { line(of: $0) } ?? stage.line, blocks: stage.intro
-        )
+          number: StepNumber(1), line: stage.intro.first.map { line(of: $0) } ?? stage.line,
+          blocks: stage.intro)
       ]
       stage.intro = []
     }
+  }
+
+  /// Counts a stage's procedures: its own (nil) and its sub-procedures (1, 2, …).
+  private struct Procedures {
+    var current: Int?
+    var count = 0
+    var lastNumber = 0
+
+    mutating func startSubProcedure() -> Int {
+      count += 1
+      current = count
+      lastNumber = 0
+      return count
+    }
+  }
+
+  /// Each item of `list` as a step of `procedure`, numbered as the page shows it.
+  private func append(
+    list: MarkdownNode, procedure: Int?, lead: [MarkdownNode], to stage: inout Stage,
+    procedures: inout Procedures
+  ) {
+    // Steps read as paragraphs, whether the page's list was tight or loose.
+    list.setListTight(false)
+    for (offsetInList, item) in list.children.enumerated() {
+      let number = list.listStart + offsetInList
+      procedures.lastNumber = number
+      stage.steps.append(
+        Step(
+          number: StepNumber(number, procedure: procedure), line: item.line + offset,
+          blocks: item.children, lead: offsetInList == 0 ? lead : []))
+    }
+  }
+
+  /// A stage whose steps are headings: each heading step is a step, or, when it holds a list, a
+  /// sub-procedure whose items are the steps, led by the heading and what stands before the list.
+  private func splitHeadingSteps(_ blocks: [MarkdownNode], into stage: inout Stage) {
+    var groups: [(number: Int, blocks: [MarkdownNode])] = []
+    for block in blocks {
+      if let number = Self.headingStepNumber(block) {
+        groups.append((number, [block]))
+      } else if groups.isEmpty {
+        stage.intro.append(block)
+      } else {
+        groups[groups.count - 1].blocks.append(block)
+      }
+    }
+    var procedures = Procedures()
+    for group in groups {
+      guard let list = group.blocks.firstIndex(where: \.isOrderedList) else {
+        stage.steps.append(
+          Step(
+            number: StepNumber(group.number), line: line(of: group.blocks[0]),
+            blocks: group.blocks))
+        continue
+      }
+      let procedure = procedures.startSubProcedure()
+      append(
+        list: group.blocks[list], procedure: procedure, lead: Array(group.blocks[..<list]),
+        to: &stage, procedures: &procedures)
+      // What follows the list belongs to its last step, further lists to the same procedure.
+      for block in group.blocks[(list + 1)...] {
+        if block.isOrderedList && block.listStart > procedures.lastNumber {
+          append(list: block, procedure: procedure, lead: [], to: &stage, procedures: &procedures)
+        } else {
+          stage.steps[stage.steps.count - 1].blocks.append(block)
+        }
+      }
+    }
+  }
+
+  /// The N of a heading H3 to H5 written "Step N: …", "Step N - …", "Step N. …" or "Step N".
+  static func headingStepNumber(_ block: MarkdownNode) -> Int? {
+    let level: Int
+    if block.kind == .heading {
+      level = block.headingLevel
+    } else if case .heading(let headingLevel, _) = block.role {
+      level = headingLevel
+    } else {
+      return nil
+    }
+    guard (3...5).contains(level),
+      let match = block.plainText.wholeMatch(
+        of: #/\s*[Ss]tep\s+(\d+)(?:\s*[:.\-–—]\s*.*|\s*)/#)
+    else { return nil }
+    return Int(match.output.1)
   }
 
   /// The 1-based line in the page file of a node, or of the nearest block around it that knows.

@@ -201,7 +201,7 @@ private extension SiteRenderer {
   static func steps(of link: ChainLink, keyed: Bool) -> [StepContext] {
     link.stage.steps.map { step in
       StepContext(
-        number: step.number, html: step.html,
+        number: step.number.description, value: step.number.number, html: step.html,
         key: keyed ? "\(link.page.name)/\(link.stage.slug)/\(step.number)" : nil,
         noteHTML: step.noteHTML, leadHTML: step.leadHTML)
     }
@@ -214,7 +214,7 @@ private extension SiteRenderer {
       deploymentHash: deployment.fileHash, runbookId: Slug.make(runbook.definition.title),
       stageList: runbook.outlines.flatMap { outline in
         outline.stages.map {
-          "\(outline.name)/\($0.slug):\($0.steps.map { String($0.number) }.joined(separator: ","))"
+          "\(outline.name)/\($0.slug):\($0.steps.map(\.number.description).joined(separator: ","))"
         }
       }.joined(separator: " "),
       buildDate: buildDate)

@@ -67,7 +67,10 @@ struct PagerLink: Sendable {
 
 /// A step, on a stage page and on the print page.
 struct StepContext: Sendable {
-  var number: Int
+  /// `16`, or `2.3` for step 3 of the stage's second sub-procedure: the step's id is `step-2.3`.
+  var number: String
+  /// The number within its procedure, for an ordered list's `value`.
+  var value: Int
   var html: String
   /// Where the browser keeps its tick (stage pages only).
   var key: String?
