@@ -167,3 +167,54 @@ import Testing
     #expect(stages.count == 10)
   }
 }
+
+/// A runbook whose steps are headings and whose page ends in a reference section: Microsoft's
+/// custom multi-factor authentication provider page (`Content/custom-mfa.yml`).
+@Suite struct CustomMFARunbookTests {
+  static let location = RunbookLocation(
+    root: repositoryRoot, definition: "Content/custom-mfa.yml",
+    source: fixtures.appendingPathComponent("corpus/mimdocs").path)
+
+  @Test func headingStepsAreStepsAndNextStepsIsAReferencePage() throws {
+    let runbook = try Runbook(loading: Self.location)
+    let outline = try #require(runbook.outlines.first)
+    #expect(
+      outline.stages.map { "\($0.slug) \($0.isReference) \($0.steps.map(\.number.description))" }
+        == [
+          "prerequisites false [\"1\"]",
+          "approach-using-custom-multi-factor-authentication-code false [\"1\", \"2\", \"3\", \"4\", \"5\"]",
+          "next-steps true []",
+        ])
+    let memory = MemorySite()
+    let report = SiteBuilder(
+      options: BuildOptions(location: Self.location, strict: true, buildDate: "2026-01-01")
+    ).build(into: memory)
+    #expect(report.built == ["northwind"])
+    #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+    let folder = "northwind/working-with-custommfaserver-for-mim/"
+    let reference = String(
+      decoding: try #require(memory.files[folder + "next-steps.html"]), as: UTF8.self)
+    // No tick box, no place in the chain, not counted.
+    #expect(
+      reference.contains("<p class=\"stage-count\">Reference · not a step of the runbook</p>"))
+    #expect(!reference.contains("verify-box") && !reference.contains("rel=\"next\""))
+    #expect(
+      reference.contains(
+        "https://learn.microsoft.com/en-us/microsoft-identity-manager/reference/version-history"))
+    let approach = String(
+      decoding: try #require(
+        memory.files[folder + "approach-using-custom-multi-factor-authentication-code.html"]),
+      as: UTF8.self)
+    #expect(!approach.contains("rel=\"next\""))
+    #expect(
+      approach.contains("data-stages=\"working-with-custommfaserver-for-mim/prerequisites:1 "))
+    #expect(!approach.contains("next-steps:"))
+    let overview = String(
+      decoding: try #require(memory.files["northwind/index.html"]), as: UTF8.self)
+    #expect(overview.contains("2 stages · 6 steps"))
+    #expect(
+      overview.contains(
+        "<p class=\"toc-reference\">Reference: <a href=\"working-with-custommfaserver-for-mim/next-steps.html\">Next Steps</a></p>"
+      ))
+  }
+}

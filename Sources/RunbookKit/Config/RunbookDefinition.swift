@@ -42,6 +42,14 @@ public struct RunbookDefinition: Sendable {
   public var keep: [String]
   /// Rewrites parameters written with an en dash in commands (`–Name`) to `-Name`.
   public var fixDashes: Bool
+  /// H2 headings that are reference, not procedure: a heading that is one of them, or starts
+  /// with one, any case ("See also", "Troubleshooting").
+  public var reference: [String]
+
+  /// What `reference:` is when the definition does not say.
+  public static let defaultReference = [
+    "See also", "Next steps", "Related", "Troubleshoot", "If you see",
+  ]
   /// The definition file's path, relative to the runbook root.
   public var path: String
 
@@ -64,7 +72,7 @@ extension RunbookDefinition {
     }
     let known = [
       "title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages",
-      "values", "keep", "fix_dashes",
+      "values", "keep", "fix_dashes", "reference",
     ]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
@@ -123,6 +131,8 @@ extension RunbookDefinition {
     }
 
     keep = root[key: "keep"]?.sequence?.compactMap(\.string) ?? []
+    reference =
+      root[key: "reference"]?.sequence?.compactMap(\.string) ?? Self.defaultReference
     switch root[key: "fix_dashes"]?.string {
     case nil, "false": fixDashes = false
     case "true": fixDashes = true

@@ -23,6 +23,8 @@ public struct StageOutline: Sendable, Hashable {
   public var title: String
   /// 1-based line of the heading in the page file.
   public var line: Int
+  /// A reference section ("See also"): a page of its own, outside the procedure.
+  public var isReference = false
   public var steps: [StepOutline]
 }
 
@@ -55,6 +57,8 @@ public struct RenderedStage: Sendable {
   public var introHTML: String
   public var steps: [RenderedStep]
   public var outroHTML: String
+  /// A reference section: its text is `introHTML`, and it has no steps.
+  public var isReference = false
 }
 
 public struct RenderedStep: Sendable {

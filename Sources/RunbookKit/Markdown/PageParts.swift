@@ -24,6 +24,8 @@ struct PageParts {
     var intro: [MarkdownNode] = []
     var steps: [Step] = []
     var outro: [MarkdownNode] = []
+    /// A reference section ("See also"): no steps, outside the procedure.
+    var isReference = false
 
     var allBlocks: [MarkdownNode] { intro + steps.flatMap { $0.lead + $0.blocks } + outro }
   }
@@ -36,8 +38,15 @@ struct PageParts {
 
   /// - Parameter slugs: titles and slugs of the H2 headings as the page wrote them, when the
   ///   tree has been substituted since; read from the tree otherwise.
+  /// Whether an H2 title is one of the reference headings, or starts with one, any case.
+  static func isReference(_ title: String, among headings: [String]) -> Bool {
+    let title = title.trimmingCharacters(in: .whitespaces).lowercased()
+    return headings.contains { title.hasPrefix($0.lowercased()) }
+  }
+
+  /// - Parameter reference: H2 titles that are reference sections (see `isReference`).
   init(
-    splitting root: MarkdownNode, offset: Int,
+    splitting root: MarkdownNode, offset: Int, reference: [String] = [],
     slugs: [MarkdownNode: (slug: String, title: String)] = [:]
   ) {
     self.offset = offset
@@ -81,7 +90,12 @@ struct PageParts {
       preamble = []
     }
     for index in stages.indices {
-      split(stageBlocks[index], into: &stages[index])
+      if Self.isReference(stages[index].sourceTitle, among: reference) {
+        stages[index].isReference = true
+        stages[index].intro = stageBlocks[index]
+      } else {
+        split(stageBlocks[index], into: &stages[index])
+      }
     }
   }
 

@@ -9,11 +9,17 @@ public struct PageRenderer: Sendable {
   public let matcher: SampleMatcher
   /// `fix_dashes: true`: commands get `-` where the docs wrote an en dash before a parameter.
   public let fixDashes: Bool
+  /// H2 titles that are reference sections, not stages of the procedure.
+  public let reference: [String]
 
-  public init(page: PageSource, matcher: SampleMatcher, fixDashes: Bool = false) {
+  public init(
+    page: PageSource, matcher: SampleMatcher, fixDashes: Bool = false,
+    reference: [String] = RunbookDefinition.defaultReference
+  ) {
     self.page = page
     self.matcher = matcher
     self.fixDashes = fixDashes
+    self.reference = reference
   }
 
   /// The page's stages, steps, anchors and navigation, without substituting anything.
@@ -21,7 +27,7 @@ public struct PageRenderer: Sendable {
     let tree = MarkdownTree(parsing: page.body)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree)
-    let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset)
+    let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, reference: reference)
     var anchors: [String: String] = [:]
     for stage in parts.stages {
       anchors[stage.slug] = stage.slug
@@ -49,6 +55,7 @@ public struct PageRenderer: Sendable {
       stages: parts.stages.map { stage in
         StageOutline(
           slug: stage.slug, title: stage.sourceTitle, line: stage.line,
+          isReference: stage.isReference,
           steps: stage.steps.map { StepOutline(number: $0.number, line: $0.line) })
       },
       anchors: anchors, navigation: Self.unique(rewriter.navigation), images: images,
@@ -111,7 +118,8 @@ public struct PageRenderer: Sendable {
     }
     replaceMissingImages(in: tree.root, missing: missingImages)
 
-    let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, slugs: slugs)
+    let parts = PageParts(
+      splitting: tree.root, offset: page.bodyLineOffset, reference: reference, slugs: slugs)
     let secrets = Self.secrets(values)
     var diagnostics =
       leftovers(in: tree.root, parts: parts, secrets: secrets)
@@ -147,7 +155,7 @@ public struct PageRenderer: Sendable {
               noteHTML: noteHTML["\(stage.slug) \(step.number)"],
               leadHTML: step.lead.isEmpty ? nil : step.lead.map(\.html).joined())
           },
-          outroHTML: stage.outro.map(\.html).joined())
+          outroHTML: stage.outro.map(\.html).joined(), isReference: stage.isReference)
       },
       usage: usage, diagnostics: diagnostics)
   }

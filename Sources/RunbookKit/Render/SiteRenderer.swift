@@ -85,18 +85,26 @@ public struct SiteRenderer: Sendable {
       PageValue(spec: $0, text: deployment.values[$0.key] ?? "")
     }
     let pages = runbook.pages.map { page in
-      PageRenderer(page: page, matcher: runbook.matcher, fixDashes: runbook.definition.fixDashes)
-        .render(
-          values: values, links: runbook.links,
-          missingImages: runbook.missingImages[page.name] ?? [],
-          imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
+      PageRenderer(
+        page: page, matcher: runbook.matcher, fixDashes: runbook.definition.fixDashes,
+        reference: runbook.definition.reference
+      ).render(
+        values: values, links: runbook.links,
+        missingImages: runbook.missingImages[page.name] ?? [],
+        imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
     }
     var diagnostics = pages.flatMap(\.diagnostics)
     var usage = ValueCounts(count: values.count)
     for page in pages { usage += page.usage }
 
-    // Every stage of every page, in runbook order: the chain of prev/next links.
-    let chain = pages.flatMap { page in page.stages.map { (page: page, stage: $0) } }
+    // Every stage of every page, in runbook order: the chain of prev/next links. Reference
+    // sections ("See also") are pages of their own, outside it.
+    let chain = pages.flatMap { page in
+      page.stages.filter { !$0.isReference }.map { (page: page, stage: $0) }
+    }
+    let references = pages.flatMap { page in
+      page.stages.filter(\.isReference).map { (page: page, stage: $0) }
+    }
     let stepCount = chain.reduce(0) { $0 + $1.stage.steps.count }
     let facts = siteFacts(deployment)
     var files: [SiteFile] = []
@@ -122,6 +130,18 @@ public struct SiteRenderer: Sendable {
           path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", page)))
     }
 
+    for link in references {
+      let page = StagePage(
+        facts: facts, pageTitle: link.page.title, pageTitleHTML: link.page.titleHTML,
+        stageTitle: link.stage.title, stageTitleHTML: link.stage.titleHTML,
+        stageSlug: link.stage.slug, stageNumber: 0, stageCount: chain.count, stepCount: 0,
+        oneStep: false, preambleHTML: nil, introHTML: link.stage.introHTML,
+        outroHTML: link.stage.outroHTML, steps: [], isReference: true)
+      files.append(
+        SiteFile(
+          path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", page)))
+    }
+
     let valueRows = runbook.definition.valueIndices.map { index in
       let value = values[index.position]
       return ValueRow(
@@ -138,12 +158,17 @@ public struct SiteRenderer: Sendable {
       pages: pages.map { page in
         OverviewPage.Page(
           title: page.title, titleHTML: page.titleHTML,
-          stages: page.stages.map { stage in
+          stages: page.stages.filter { !$0.isReference }.map { stage in
             stageNumber += 1
             return OverviewPage.Stage(
               number: stageNumber, titleHTML: stage.titleHTML, id: "\(page.name)/\(stage.slug)",
               href: "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
               steps: stage.steps.count, oneStep: stage.steps.count == 1)
+          },
+          references: page.stages.filter(\.isReference).map { stage in
+            PagerLink(
+              href: "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
+              title: stage.title)
           })
       },
       before: upstreamLink(.previous), after: upstreamLink(.next))
@@ -156,6 +181,11 @@ public struct SiteRenderer: Sendable {
           pageTitleHTML: link.page.titleHTML, introHTML: link.stage.introHTML,
           outroHTML: link.stage.outroHTML, steps: Self.steps(of: link, keyed: false),
           preambleHTML: Self.preamble(of: link))
+      },
+      references: references.map { link in
+        PrintPage.Reference(
+          titleHTML: link.stage.titleHTML, pageTitleHTML: link.page.titleHTML,
+          html: link.stage.introHTML)
       })
     files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
     files.insert(SiteFile(path: "print.html", text: templates.render("print", printPage)), at: 1)
@@ -213,7 +243,7 @@ private extension SiteRenderer {
       deploymentName: deployment.name, deploymentId: deployment.id,
       deploymentHash: deployment.fileHash, runbookId: Slug.make(runbook.definition.title),
       stageList: runbook.outlines.flatMap { outline in
-        outline.stages.map {
+        outline.stages.filter { !$0.isReference }.map {
           "\(outline.name)/\($0.slug):\($0.steps.map(\.number.description).joined(separator: ","))"
         }
       }.joined(separator: " "),

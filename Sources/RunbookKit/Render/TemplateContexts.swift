@@ -104,6 +104,8 @@ struct StagePage: PageContext, Sendable {
   var before: PagerLink?
   /// The docs' page after the runbook, on its last stage.
   var after: PagerLink?
+  /// A reference section ("See also"): no steps, no place in the chain of stages.
+  var isReference = false
 }
 
 /// A row of the values sheet.
@@ -131,6 +133,16 @@ struct OverviewPage: PageContext, Sendable {
     var title: String
     var titleHTML: String
     var stages: [Stage]
+    /// The page's reference sections, after its stages.
+    var references: [PagerLink] { didSet { hasReferences = !references.isEmpty } }
+    /// Stored, not computed: templates read stored properties only.
+    private(set) var hasReferences = false
+
+    init(title: String, titleHTML: String, stages: [Stage], references: [PagerLink]) {
+      (self.title, self.titleHTML, self.stages) = (title, titleHTML, stages)
+      self.references = references
+      hasReferences = !references.isEmpty
+    }
   }
 
   let facts: SiteFacts
@@ -160,6 +172,12 @@ struct PrintPage: PageContext, Sendable {
     var preambleHTML: String?
   }
 
+  struct Reference: Sendable {
+    var titleHTML: String
+    var pageTitleHTML: String
+    var html: String
+  }
+
   let facts: SiteFacts
   let root = ""
   var paper: String
@@ -168,6 +186,24 @@ struct PrintPage: PageContext, Sendable {
   var values: [ValueRow]
   let showKind = false
   var stages: [Stage]
+  /// Every reference section of the runbook, after its stages.
+  var references: [Reference] { didSet { hasReferences = !references.isEmpty } }
+  /// Stored, not computed: templates read stored properties only.
+  private(set) var hasReferences = false
+
+  init(
+    facts: SiteFacts, paper: String, stageCount: Int, stepCount: Int, values: [ValueRow],
+    stages: [Stage], references: [Reference]
+  ) {
+    self.facts = facts
+    self.paper = paper
+    self.stageCount = stageCount
+    self.stepCount = stepCount
+    self.values = values
+    self.stages = stages
+    self.references = references
+    hasReferences = !references.isEmpty
+  }
 }
 
 /// `index.mustache`: the list of every site in the output.

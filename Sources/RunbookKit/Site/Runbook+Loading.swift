@@ -35,7 +35,8 @@ extension Runbook {
           name: name, path: location.display(url), directory: url.deletingLastPathComponent(),
           folder: folder, text: pageText)
         let outline = PageRenderer(
-          page: page, matcher: matcher, fixDashes: definition.fixDashes
+          page: page, matcher: matcher, fixDashes: definition.fixDashes,
+          reference: definition.reference
         ).outline()
         pages.append(page)
         outlines.append(outline)
