@@ -6,6 +6,8 @@ public struct Deployment: Sendable, Hashable {
   public var id: String
   public var name: String
   public var values: [String: String]
+  /// The option this deployment takes of each choice it makes (`choose:`), by choice key.
+  public var choices: [String: String] = [:]
   /// The deployment file's path, relative to the runbook root.
   public var path: String
   /// A short hash of the file's bytes, for the print page's cover.
@@ -49,10 +51,10 @@ extension Deployment {
           fix: "start it with 'name: <display name>' and 'values:' (runbook init NAME writes one)")
       ])
     }
-    for entry in root.entries where entry.key != "name" && entry.key != "values" {
+    for entry in root.entries where !["name", "values", "choose"].contains(entry.key) {
       let suggestion =
         definition.value(named: entry.key) != nil
-        ? "move it under 'values:'" : "use 'name:' and 'values:' only"
+        ? "move it under 'values:'" : "use 'name:', 'values:' and 'choose:' only"
       diagnostics.append(
         .error(at: file.location(of: entry.keyNode), "unknown key '\(entry.key)'", fix: suggestion))
     }
@@ -68,6 +70,32 @@ extension Deployment {
         .error(
           at: file.location(of: root), "the deployment has no name",
           fix: "add 'name: <display name>', such as 'name: Fabrikam production'"))
+    }
+
+    for entry in root[key: "choose"]?.entries ?? [] {
+      guard let choice = definition.choices.first(where: { $0.key == entry.key }) else {
+        let near = Spelling.closest(to: entry.key, among: definition.choices.map(\.key))
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.keyNode), "unknown choice '\(entry.key)'",
+            fix: near.map { "did you mean '\($0)'?" }
+              ?? (definition.choices.isEmpty
+                ? "the runbook offers no choices: remove 'choose:'"
+                : "the choices are \(definition.choices.map(\.key).joined(separator: ", "))")))
+        continue
+      }
+      let option = entry.value.string ?? ""
+      guard choice.options.contains(where: { $0.id == option }) else {
+        let ids = choice.options.map(\.id)
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.value),
+            "'\(option)' is not an option of '\(choice.key)' (\(choice.description))",
+            fix: Spelling.closest(to: option, among: ids).map { "did you mean '\($0)'?" }
+              ?? "the options are \(ids.joined(separator: ", "))"))
+        continue
+      }
+      choices[entry.key] = option
     }
 
     let valuesNode = root[key: "values"]

@@ -17,6 +17,29 @@ public struct ValueSpec: Sendable, Hashable {
   public var exactCase: Set<String> = []
 }
 
+/// Alternatives a page offers for one part of the procedure ("If you want to use PowerShell:" /
+/// "If you want to use a text editor:"), of which each deployment takes one (`choose:`).
+public struct ChoiceSpec: Sendable, Hashable {
+  public struct Option: Sendable, Hashable {
+    /// What a deployment writes after the choice's key, such as `powershell`.
+    public var id: String
+    /// How the page starts the alternative: the heading or lead-in text it begins with.
+    public var start: String
+  }
+
+  public var key: String
+  public var description: String
+  /// The page file that offers it, as `pages:` names it.
+  public var page: String
+  public var options: [Option]
+
+  /// "Option A", "Option B", … in the definition's order.
+  public func label(of option: Option) -> String {
+    let index = options.firstIndex(of: option) ?? 0
+    return "Option " + String(UnicodeScalar(UInt8(65 + index % 26)))
+  }
+}
+
 /// The runbook definition (`Content/runbook.yml`): the title, the pages in order and the values.
 public struct RunbookDefinition: Sendable {
   public var title: String
@@ -38,6 +61,8 @@ public struct RunbookDefinition: Sendable {
   /// The folder of deployment files, relative to the runbook root.
   public var deployments: String
   public var values: [ValueSpec]
+  /// Alternatives of the pages, of which each deployment takes one.
+  public var choices: [ChoiceSpec]
   /// Names that hold a sample but are not one (a cmdlet, a product): left as written.
   public var keep: [String]
   /// Rewrites parameters written with an en dash in commands (`–Name`) to `-Name`.
@@ -72,7 +97,7 @@ extension RunbookDefinition {
     }
     let known = [
       "title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages",
-      "values", "keep", "fix_dashes", "reference",
+      "values", "keep", "fix_dashes", "reference", "choices",
     ]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
@@ -131,6 +156,27 @@ extension RunbookDefinition {
     }
 
     keep = root[key: "keep"]?.sequence?.compactMap(\.string) ?? []
+    choices = []
+    for entry in root[key: "choices"]?.entries ?? [] {
+      let options = (entry.value[key: "options"]?.entries ?? []).compactMap { option in
+        option.value.string.map { ChoiceSpec.Option(id: option.key, start: $0) }
+      }
+      let page = entry.value[key: "page"]?.string ?? ""
+      if options.count < 2 || page.isEmpty {
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.keyNode),
+            "choice '\(entry.key)' needs 'page:' and at least two 'options:'",
+            fix:
+              "give the page that offers the alternatives and, under 'options:', each option's id and the heading or lead-in text that starts it"
+          ))
+        continue
+      }
+      choices.append(
+        ChoiceSpec(
+          key: entry.key, description: entry.value[key: "description"]?.string ?? entry.key,
+          page: page, options: options))
+    }
     reference =
       root[key: "reference"]?.sequence?.compactMap(\.string) ?? Self.defaultReference
     switch root[key: "fix_dashes"]?.string {

@@ -14,6 +14,8 @@ struct PageParts {
     var blocks: [MarkdownNode]
     /// Blocks shown before this step, between the lists: a sub-heading and its introduction.
     var lead: [MarkdownNode] = []
+    /// The top-level block the step came from (its list, or its heading), if any.
+    var origin: MarkdownNode?
   }
 
   struct Stage {
@@ -38,15 +40,32 @@ struct PageParts {
 
   /// - Parameter slugs: titles and slugs of the H2 headings as the page wrote them, when the
   ///   tree has been substituted since; read from the tree otherwise.
+  /// Removes the steps and blocks of alternatives not chosen.
+  private static func leaveOut(_ excluded: Set<MarkdownNode>, from stage: inout Stage) {
+    let kept = { (block: MarkdownNode) in !excluded.contains(block) }
+    stage.intro = stage.intro.filter(kept)
+    stage.outro = stage.outro.filter(kept)
+    stage.steps = stage.steps.filter { $0.origin.map(kept) ?? true }.map { step in
+      var step = step
+      step.lead = step.lead.filter(kept)
+      step.blocks = step.blocks.filter(kept)
+      return step
+    }
+  }
+
   /// Whether an H2 title is one of the reference headings, or starts with one, any case.
   static func isReference(_ title: String, among headings: [String]) -> Bool {
     let title = title.trimmingCharacters(in: .whitespaces).lowercased()
     return headings.contains { title.hasPrefix($0.lowercased()) }
   }
 
-  /// - Parameter reference: H2 titles that are reference sections (see `isReference`).
+  /// - Parameters:
+  ///   - reference: H2 titles that are reference sections (see `isReference`).
+  ///   - excluded: top-level blocks of alternatives the deployment did not choose: they go,
+  ///     and the steps they hold with them; the others keep the numbers the page gives them.
   init(
     splitting root: MarkdownNode, offset: Int, reference: [String] = [],
+    excluded: Set<MarkdownNode> = [],
     slugs: [MarkdownNode: (slug: String, title: String)] = [:]
   ) {
     self.offset = offset
@@ -95,6 +114,7 @@ struct PageParts {
         stages[index].intro = stageBlocks[index]
       } else {
         split(stageBlocks[index], into: &stages[index])
+        if !excluded.isEmpty { Self.leaveOut(excluded, from: &stages[index]) }
       }
     }
   }
@@ -166,7 +186,7 @@ struct PageParts {
       stage.steps.append(
         Step(
           number: StepNumber(number, procedure: procedure), line: item.line + offset,
-          blocks: item.children, lead: offsetInList == 0 ? lead : []))
+          blocks: item.children, lead: offsetInList == 0 ? lead : [], origin: list))
     }
   }
 
@@ -189,7 +209,7 @@ struct PageParts {
         stage.steps.append(
           Step(
             number: StepNumber(group.number), line: line(of: group.blocks[0]),
-            blocks: group.blocks))
+            blocks: group.blocks, origin: group.blocks[0]))
         continue
       }
       let procedure = procedures.startSubProcedure()

@@ -11,15 +11,18 @@ public struct PageRenderer: Sendable {
   public let fixDashes: Bool
   /// H2 titles that are reference sections, not stages of the procedure.
   public let reference: [String]
+  /// The alternatives this page offers.
+  public let choices: [ChoiceSpec]
 
   public init(
     page: PageSource, matcher: SampleMatcher, fixDashes: Bool = false,
-    reference: [String] = RunbookDefinition.defaultReference
+    reference: [String] = RunbookDefinition.defaultReference, choices: [ChoiceSpec] = []
   ) {
     self.page = page
     self.matcher = matcher
     self.fixDashes = fixDashes
     self.reference = reference
+    self.choices = choices
   }
 
   /// The page's stages, steps, anchors and navigation, without substituting anything.
@@ -91,9 +94,12 @@ public struct PageRenderer: Sendable {
   ///   - missingImages: relative image paths that do not exist; they render as placeholders.
   ///   - imageURLs: relative image paths to load from elsewhere (upstream), with their URLs.
   ///   - notes: the page's validation notes, rendered under their steps.
+  ///   - selection: the option a deployment takes of each of the page's choices; a choice it does
+  ///     not make shows every alternative, each labelled.
   public func render(
     values: [PageValue], links: LinkResolver?, missingImages: Set<String> = [],
-    imageURLs: [String: String] = [:], notes: ValidationNotes? = nil
+    imageURLs: [String: String] = [:], notes: ValidationNotes? = nil,
+    selection: [String: String] = [:]
   ) -> RenderedPage {
     let tree = MarkdownTree(parsing: page.body)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
@@ -118,8 +124,10 @@ public struct PageRenderer: Sendable {
     }
     replaceMissingImages(in: tree.root, missing: missingImages)
 
+    let excluded = Alternatives.apply(choices, selection: selection, to: tree.root)
     let parts = PageParts(
-      splitting: tree.root, offset: page.bodyLineOffset, reference: reference, slugs: slugs)
+      splitting: tree.root, offset: page.bodyLineOffset, reference: reference, excluded: excluded,
+      slugs: slugs)
     let secrets = Self.secrets(values)
     var diagnostics =
       leftovers(in: tree.root, parts: parts, secrets: secrets)

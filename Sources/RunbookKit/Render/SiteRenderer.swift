@@ -59,14 +59,17 @@ public struct SiteRenderer: Sendable {
   /// changes is then only the text of its values, spliced in with the escaping of the place they
   /// land. Diagnostics of the pages and the output gate depend on the samples, not on the
   /// values, so they are found here once.
-  public func compile() -> CompiledSite {
-    let placeholders = Deployment(
+  ///
+  /// - Parameter selection: the options chosen, by choice key: a site per set of choices.
+  public func compile(selection: [String: String] = [:]) -> CompiledSite {
+    var placeholders = Deployment(
       id: Hole.id.text, name: Hole.name.text,
       values: Dictionary(
         uniqueKeysWithValues: runbook.definition.valueIndices.map {
           (runbook.definition.spec($0).key, Hole.value($0).text)
         }),
       path: "", fileHash: Hole.hash.text)
+    placeholders.choices = selection
     let site = renderDirect(placeholders)
     return CompiledSite(
       runbookTitle: runbook.definition.title, definition: runbook.definition,
@@ -87,11 +90,13 @@ public struct SiteRenderer: Sendable {
     let pages = runbook.pages.map { page in
       PageRenderer(
         page: page, matcher: runbook.matcher, fixDashes: runbook.definition.fixDashes,
-        reference: runbook.definition.reference
+        reference: runbook.definition.reference,
+        choices: runbook.definition.choices.filter { $0.page == page.folder + page.name + ".md" }
       ).render(
         values: values, links: runbook.links,
         missingImages: runbook.missingImages[page.name] ?? [],
-        imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name])
+        imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name],
+        selection: deployment.choices)
     }
     var diagnostics = pages.flatMap(\.diagnostics)
     var usage = ValueCounts(count: values.count)
@@ -106,7 +111,7 @@ public struct SiteRenderer: Sendable {
       page.stages.filter(\.isReference).map { (page: page, stage: $0) }
     }
     let stepCount = chain.reduce(0) { $0 + $1.stage.steps.count }
-    let facts = siteFacts(deployment)
+    let facts = siteFacts(deployment, chain: chain)
     var files: [SiteFile] = []
     for (index, link) in chain.enumerated() {
       let previous = index > 0 ? chain[index - 1] : nil
@@ -171,7 +176,13 @@ public struct SiteRenderer: Sendable {
               title: stage.title)
           })
       },
-      before: upstreamLink(.previous), after: upstreamLink(.next))
+      before: upstreamLink(.previous), after: upstreamLink(.next),
+      choices: runbook.definition.choices.compactMap { choice in
+        guard let id = deployment.choices[choice.key],
+          let option = choice.options.first(where: { $0.id == id })
+        else { return nil }
+        return OverviewPage.Choice(description: choice.description, option: option.start)
+      })
     let printPage = PrintPage(
       facts: facts, paper: paper.rawValue, stageCount: chain.count, stepCount: stepCount,
       values: valueRows,
@@ -237,15 +248,16 @@ private extension SiteRenderer {
     }
   }
 
-  func siteFacts(_ deployment: Deployment) -> SiteFacts {
+  /// - Parameter chain: the stages the site shows: its list of steps to tick is theirs, so that
+  ///   a deployment's choices decide what there is to tick.
+  func siteFacts(_ deployment: Deployment, chain: [ChainLink]) -> SiteFacts {
     SiteFacts(
       runbookTitle: runbook.definition.title, version: runbook.definition.version,
       deploymentName: deployment.name, deploymentId: deployment.id,
       deploymentHash: deployment.fileHash, runbookId: Slug.make(runbook.definition.title),
-      stageList: runbook.outlines.flatMap { outline in
-        outline.stages.filter { !$0.isReference }.map {
-          "\(outline.name)/\($0.slug):\($0.steps.map(\.number.description).joined(separator: ","))"
-        }
+      stageList: chain.map { link in
+        "\(link.page.name)/\(link.stage.slug):"
+          + link.stage.steps.map(\.number.description).joined(separator: ",")
       }.joined(separator: " "),
       buildDate: buildDate)
   }

@@ -145,6 +145,12 @@ struct OverviewPage: PageContext, Sendable {
     }
   }
 
+  /// A choice the deployment made: what it is about, and the option taken.
+  struct Choice: Sendable {
+    var description: String
+    var option: String
+  }
+
   let facts: SiteFacts
   let root = ""
   let home = "../index.html"
@@ -158,6 +164,25 @@ struct OverviewPage: PageContext, Sendable {
   var pages: [Page]
   var before: PagerLink?
   var after: PagerLink?
+  var choices: [Choice] { didSet { hasChoices = !choices.isEmpty } }
+  /// Stored, not computed: templates read stored properties only.
+  private(set) var hasChoices = false
+
+  init(
+    facts: SiteFacts, stageCount: Int, stepCount: Int, start: String, values: [ValueRow],
+    pages: [Page], before: PagerLink?, after: PagerLink?, choices: [Choice]
+  ) {
+    self.facts = facts
+    self.stageCount = stageCount
+    self.stepCount = stepCount
+    self.start = start
+    self.values = values
+    self.pages = pages
+    self.before = before
+    self.after = after
+    self.choices = choices
+    hasChoices = !choices.isEmpty
+  }
 }
 
 /// `print.mustache`: the whole runbook on one page, for the change record.

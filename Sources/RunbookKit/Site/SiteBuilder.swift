@@ -203,11 +203,21 @@ private extension SiteBuilder {
     let strictWarnings = options.strict && !loaded.runbook.warnings.warnings.isEmpty
     let definition = loaded.runbook.definition
     let files = loaded.files
+    // A deployment's choices make a site of their own: the runbook is compiled once for each set
+    // of choices that some deployment makes (and once with every alternative shown).
+    let sites = CompiledSites(first: compiled) { selection in
+      SiteRenderer(
+        runbook: loaded.runbook, templates: loaded.templates, buildDate: options.buildDate,
+        paper: options.paper
+      ).compile(selection: selection)
+    }
     let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
       let checked = Result { () throws(DiagnosticError) in
         try Self.check(files[index], definition)
       }
-      return fillOne(checked, compiled, strictWarnings: strictWarnings, into: sink)
+      return fillOne(
+        checked, (try? checked.get()).map { sites[$0.choices] } ?? compiled, definition,
+        strictWarnings: strictWarnings, into: sink)
     }
     var written: [SiteEntry] = []
     for (file, outcome) in zip(loaded.files, outcomes) {
@@ -222,6 +232,41 @@ private extension SiteBuilder {
     return written
   }
 
+  /// A warning for each choice of the runbook that a deployment does not make.
+  static func choicesNotMade(by deployment: Deployment, in definition: RunbookDefinition)
+    -> [Diagnostic]
+  {
+    definition.choices.filter { deployment.choices[$0.key] == nil }.map { choice in
+      .warning(
+        at: SourceLocation(path: deployment.path),
+        "the deployment makes no choice of '\(choice.key)' (\(choice.description)): its site shows every alternative",
+        fix:
+          "add 'choose: {\(choice.key): \(choice.options[0].id)}' (or \(choice.options.dropFirst().map(\.id).joined(separator: ", ")))"
+      )
+    }
+  }
+
+  /// The compiled site of each set of choices, compiled the first time a deployment asks.
+  final class CompiledSites: Sendable {
+    private let compile: @Sendable ([String: String]) -> CompiledSite
+    private let cache: Mutex<[[String: String]: CompiledSite]>
+
+    init(first: CompiledSite, compile: @escaping @Sendable ([String: String]) -> CompiledSite) {
+      self.compile = compile
+      cache = Mutex([[:]: first])
+    }
+
+    subscript(selection: [String: String]) -> CompiledSite {
+      // Compiling under the lock: a set of choices is compiled once, however many ask.
+      cache.withLock { cache in
+        if let site = cache[selection] { return site }
+        let site = compile(selection)
+        cache[selection] = site
+        return site
+      }
+    }
+  }
+
   struct Outcome: Sendable {
     var ok: Bool
     var diagnostics: [Diagnostic]
@@ -229,7 +274,8 @@ private extension SiteBuilder {
   }
 
   func fillOne(
-    _ checked: Checked, _ compiled: CompiledSite, strictWarnings: Bool, into sink: (any SiteSink)?
+    _ checked: Checked, _ compiled: CompiledSite, _ definition: RunbookDefinition,
+    strictWarnings: Bool, into sink: (any SiteSink)?
   ) -> Outcome {
     let deployment: Deployment
     switch checked {
@@ -237,7 +283,8 @@ private extension SiteBuilder {
     case .failure(let error): return Outcome(ok: false, diagnostics: error.diagnostics)
     }
     let site = compiled.fill(deployment)
-    let diagnostics = site.diagnostics.map { options.strict ? $0.promotedToError : $0 }
+    let diagnostics = (site.diagnostics + Self.choicesNotMade(by: deployment, in: definition))
+      .map { options.strict ? $0.promotedToError : $0 }
     if diagnostics.hasErrors || strictWarnings {
       return Outcome(ok: false, diagnostics: diagnostics)
     }
