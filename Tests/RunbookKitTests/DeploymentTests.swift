@@ -83,7 +83,7 @@ import Testing
     #expect(
       errors(file(replacing: "name: Fabrikam production\n", with: "valus: 1\n")) == """
         Content/deployments/fabrikam.yml:2:1: error: unknown key 'valus'
-          fix: use 'name:' and 'values:' only
+          fix: use 'name:', 'values:' and 'choose:' only
         Content/deployments/fabrikam.yml:2:1: error: the deployment has no name
           fix: add 'name: <display name>', such as 'name: Fabrikam production'
         """)
