@@ -5,17 +5,23 @@ import Testing
 @testable import RunbookKit
 
 /// Every page of the MIMDocs corpus (`Tests/Fixtures/corpus/mimdocs`, 103 pages of every shape)
-/// built as a one-page runbook with the contoso family of samples: it builds, and what a reader
-/// sees holds no raw DocFX or HTML markup, no table as text, no `.md` link, no link that lost its
-/// folder and no sample name.
+/// and of the SharePoint Server install and upgrade pages (`corpus/sharepoint-server`, 148 pages
+/// and the includes they use) built as a one-page runbook with the contoso family of samples: it
+/// builds, and what a reader sees holds no raw DocFX or HTML markup (no include left), no table as
+/// text, no `.md` link, no link that lost its folder and no sample name.
 @Suite struct CorpusSweepTests {
-  static let corpus = fixtures.appendingPathComponent("corpus/mimdocs")
-  static let upstream = "https://learn.microsoft.com/en-us/microsoft-identity-manager/"
+  static let mimdocs = fixtures.appendingPathComponent("corpus/mimdocs")
+  static let sharePoint = fixtures.appendingPathComponent("corpus/sharepoint-server")
+  static let mimUpstream = "https://learn.microsoft.com/en-us/microsoft-identity-manager/"
+  static let sharePointUpstream = "https://learn.microsoft.com/en-us/sharepoint/"
 
-  static let pages: [String] = {
+  static func pages(in corpus: URL) -> [String] {
     let all = FileManager.default.enumerator(atPath: corpus.path)?.allObjects as? [String] ?? []
-    return all.filter { $0.hasSuffix(".md") }.sorted()
-  }()
+    return all.filter { $0.hasSuffix(".md") && !$0.hasPrefix("includes/") }.sorted()
+  }
+
+  static let pages = pages(in: mimdocs)
+  static let sharePointPages = pages(in: sharePoint)
 
   /// A runbook folder with the project's templates and the series' deployment, shared by every
   /// page; each page gets a definition file of its own.
@@ -35,26 +41,40 @@ import Testing
   }()
 
   /// The series' definition (its values and samples) with `pages:` naming one corpus page.
-  static func definition(for page: String) throws -> String {
+  static func definition(for page: String, in corpus: URL, upstream: String) throws -> String {
     let series = try String(
       contentsOf: repositoryRoot.appendingPathComponent("Content/mim-deploy.yml"), encoding: .utf8)
     return series.split(separator: "\n", omittingEmptySubsequences: false).map { line in
       if line.hasPrefix("start: ") { return "pages: [\"\(page)\"]" }
       if line.hasPrefix("source: ") { return "source: \(corpus.path)" }
+      if line.hasPrefix("upstream: ") { return "upstream: \(upstream)" }
       if line.hasPrefix("checks: ") { return "checks: Content/checks" }
       if line.hasPrefix("deployments: ") { return "deployments: Content/deployments" }
       return String(line)
     }.joined(separator: "\n")
   }
 
-  @Test func theCorpusIsThere() {
+  @Test func theCorporaAreThere() {
     #expect(Self.pages.count == 103)
+    #expect(Self.sharePointPages.count == 148)
   }
 
   @Test(arguments: pages)
   func pageBuildsAndShowsNoMarkupAsText(page: String) throws {
-    let slot = "Content/" + page.replacingOccurrences(of: "/", with: "-") + ".yml"
-    try Self.definition(for: page).write(
+    try Self.sweep(page, in: Self.mimdocs, upstream: Self.mimUpstream)
+  }
+
+  // Regression test for #19: 93 % of SharePoint pages showed `[!INCLUDE[...](...)]` as text.
+  @Test(arguments: sharePointPages)
+  func sharePointPageBuildsWithItsIncludes(page: String) throws {
+    try Self.sweep(page, in: Self.sharePoint, upstream: Self.sharePointUpstream)
+  }
+
+  static func sweep(_ page: String, in corpus: URL, upstream: String) throws {
+    let slot =
+      "Content/" + corpus.lastPathComponent + "-" + page.replacingOccurrences(of: "/", with: "-")
+      + ".yml"
+    try Self.definition(for: page, in: corpus, upstream: upstream).write(
       to: Self.root.appendingPathComponent(slot), atomically: true, encoding: .utf8)
     let memory = MemorySite()
     let report = SiteBuilder(
@@ -71,7 +91,10 @@ import Testing
     }.sorted { $0.key < $1.key }.map { String(decoding: $0.value, as: UTF8.self) }
     #expect(!html.isEmpty)
     let text = html.map(Self.visibleText).joined(separator: "\n")
-    for marker in ["[!NOTE", "[!TIP", "[!IMPORTANT", "[!CAUTION", "[!WARNING", "[!div", ":::"] {
+    for marker in [
+      "[!NOTE", "[!TIP", "[!IMPORTANT", "[!CAUTION", "[!WARNING", "[!div", ":::", "[!INCLUDE",
+      "[!include", "[!VIDEO",
+    ] {
       #expect(!text.contains(marker), "\(page) shows '\(marker)' as text")
     }
     // Opening tags: a closing tag with nothing open (one page types `</i>` for `</li>`) is the
@@ -87,12 +110,14 @@ import Testing
       Issue.record("\(page) links to a .md file: \(all[found.range])")
     }
     // Relative links to other pages go upstream from the page's own folder.
-    let source = try String(contentsOf: Self.corpus.appendingPathComponent(page), encoding: .utf8)
+    // Includes are no links: their text takes their place.
+    let source = try String(contentsOf: corpus.appendingPathComponent(page), encoding: .utf8)
+      .replacing(#/\[!(?i:include)\s*\[[^\]]*\]\([^)]*\)\]/#, with: "")
     for match in source.matches(of: #/\]\(([a-zA-Z0-9_./-]+)\.md\)/#) {
       let target = String(match.output.1)
       // A link to the page itself stays on its stage pages.
       guard !target.hasPrefix("/"), target.split(separator: "/").last.map(String.init) != name,
-        let expected = URL(string: target, relativeTo: URL(string: Self.upstream + folder))?
+        let expected = URL(string: target, relativeTo: URL(string: upstream + folder))?
           .absoluteString
       else { continue }
       #expect(

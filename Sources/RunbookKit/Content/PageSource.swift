@@ -15,6 +15,8 @@ public struct PageSource: Sendable {
   public var body: String
   /// Lines before the body (the front matter and its fences): added to cmark's line numbers.
   public var bodyLineOffset: Int
+  /// The files the page pulls in with `[!INCLUDE[...](path)]`, read with it.
+  public var includes = IncludeFiles()
 
   public init(name: String, path: String, directory: URL, folder: String = "", text: String)
     throws(DiagnosticError)

@@ -5,11 +5,14 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
   public var path: String
   public var line: Int
   public var column: Int
+  /// Where a DocFX include pulled this text in: `page.md:5`, or nil.
+  public var includedFrom: String?
 
-  public init(path: String, line: Int = 0, column: Int = 0) {
+  public init(path: String, line: Int = 0, column: Int = 0, includedFrom: String? = nil) {
     self.path = path
     self.line = line
     self.column = column
+    self.includedFrom = includedFrom
   }
 
   public var description: String {
@@ -67,8 +70,10 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     Diagnostic(.note, at: location, message, fix: fix)
   }
 
+  /// Text from an include says where it was pulled in first, as compilers print it.
   public var description: String {
-    "\(location): \(severity.rawValue): \(message)" + (fix.map { "\n  fix: \($0)" } ?? "")
+    (location.includedFrom.map { "In file included from \($0):\n" } ?? "")
+      + "\(location): \(severity.rawValue): \(message)" + (fix.map { "\n  fix: \($0)" } ?? "")
   }
 
   /// A warning as an error, what `--strict` does to warnings; errors and notes stay as they are.

@@ -111,6 +111,23 @@ struct BlockQuotes: TreeRewriter {
         return .replace(with: div)
       }
     }
+    // `[!VIDEO url]`: a link to the video, before what else the quote holds (often an alert).
+    if let first = quote.firstChild, first.kind == .paragraph, let marker = Self.marker(of: first),
+      marker.uppercased().hasPrefix("!VIDEO ")
+    {
+      let url = marker.dropFirst("!VIDEO ".count).trimmingCharacters(in: .whitespaces)
+      Self.stripMarker(from: first)
+      if first.firstChild == nil { first.remove() }
+      if url.hasPrefix("https://") || url.hasPrefix("http://") {
+        let video = tree.make(.paragraph)
+        let link = tree.make(.link)
+        link.url = url
+        link.append(tree.text("Watch the video"))
+        video.append(link)
+        video.append(tree.text(" (on Microsoft's site)"))
+        quote.insertBefore(video)
+      }
+    }
     guard quote.firstChild != nil else { return .remove }
     guard let first = quote.firstChild, first.kind == .paragraph,
       let marker = Self.marker(of: first),

@@ -107,9 +107,10 @@ public struct LinkResolver: Sendable {
   }
 
   /// Rewrites the links of some blocks in place; broken ones become diagnostics.
-  func rewrite(blocks: [MarkdownNode], page: PageSource, stage: String, line: (MarkdownNode) -> Int)
-    -> [Diagnostic]
-  {
+  func rewrite(
+    blocks: [MarkdownNode], page: PageSource, stage: String,
+    locate: (MarkdownNode) -> SourceLocation
+  ) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     for block in blocks {
       for link in block.preorder where link.kind == .link {
@@ -120,7 +121,7 @@ public struct LinkResolver: Sendable {
           link.url = url
         case .broken(let message, let fix):
           diagnostics.append(
-            .error(at: SourceLocation(path: page.path, line: line(link)), message, fix: fix))
+            .error(at: locate(link), message, fix: fix))
         }
       }
     }

@@ -86,6 +86,7 @@ final class MarkdownTree {
   fileprivate var loose: [OpaquePointer] = []
   fileprivate var roles: [OpaquePointer: NodeRole] = [:]
   fileprivate var sourceLines: [OpaquePointer: Int] = [:]
+  fileprivate var includeOrigins: [OpaquePointer: IncludeOrigin] = [:]
 
   /// Parses CommonMark with source positions on; cmark never fails on any text.
   init(parsing markdown: String) {
@@ -278,6 +279,12 @@ struct MarkdownNode: Hashable {
   var line: Int { Int(cmark_node_get_start_line(raw)) }
   var endLine: Int { Int(cmark_node_get_end_line(raw)) }
   var column: Int { Int(cmark_node_get_start_column(raw)) }
+
+  /// Where the text of an included file came from, on the top blocks an include put in.
+  var includeOrigin: IncludeOrigin? {
+    get { tree.includeOrigins[raw] }
+    nonmutating set { tree.includeOrigins[raw] = newValue }
+  }
 
   /// The body line a generated node stands for, when it replaced source text (a table and its
   /// rows); 0 when none.

@@ -11,8 +11,8 @@ public struct PageOutline: Sendable {
   /// Every anchor a link may name (heading slugs of every level, `<a name>`), to its stage's slug.
   public var anchors: [String: String]
   public var navigation: [NavigationLink]
-  /// Relative image paths, each with its 1-based line in the page file.
-  public var images: [(path: String, line: Int)]
+  /// Relative image paths, each with where it is written (the page, or a file it includes).
+  public var images: [(path: String, location: SourceLocation)]
   /// What the page does that still works but deserves a look (en dashes in commands).
   public var warnings: [Diagnostic] = []
 }

@@ -99,7 +99,10 @@ struct PageParts {
         stageBlocks[stageBlocks.count - 1].append(block)
       }
     }
-    if stages.isEmpty || preamble.contains(where: \.isOrderedList) {
+    // A page whose only H2s are reference sections ("See also") keeps its procedure too.
+    if stages.isEmpty || preamble.contains(where: \.isOrderedList)
+      || stages.allSatisfy({ Self.isReference($0.sourceTitle, among: reference) })
+    {
       // Steps before any H2, or a page without H2 headings: a stage named after the page.
       let stage = Stage(
         heading: nil, slug: Slug.make(title), sourceTitle: title,
@@ -248,6 +251,11 @@ struct PageParts {
   func line(of node: MarkdownNode) -> Int {
     node.fileLine(offset: offset)
   }
+
+  /// Where a node's text comes from: the page and its line, or an included file and its line.
+  func location(of node: MarkdownNode, in path: String) -> SourceLocation {
+    node.location(in: path, offset: offset)
+  }
 }
 
 extension MarkdownNode {
@@ -255,6 +263,21 @@ extension MarkdownNode {
   var isHeading: Bool {
     if case .heading = role { return true }
     return false
+  }
+
+  /// Where this node's text comes from: its line in the file `path` (with `offset` lines before
+  /// the markdown), or, inside text an include put in, its line in the included file.
+  func location(in path: String, offset: Int) -> SourceLocation {
+    var ancestor: MarkdownNode? = self
+    while let candidate = ancestor {
+      if let origin = candidate.includeOrigin {
+        return SourceLocation(
+          path: origin.path, line: fileLine(offset: origin.lineOffset),
+          includedFrom: origin.includedFrom)
+      }
+      ancestor = candidate.parent
+    }
+    return SourceLocation(path: path, line: fileLine(offset: offset))
   }
 
   /// The 1-based file line of this node, or of the nearest block around it that knows, with

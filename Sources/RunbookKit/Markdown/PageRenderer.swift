@@ -28,6 +28,8 @@ public struct PageRenderer: Sendable {
   /// The page's stages, steps, anchors and navigation, without substituting anything.
   public func outline() -> PageOutline {
     let tree = MarkdownTree(parsing: page.body)
+    // Include problems are reported once, by `render`.
+    _ = expandIncludes(tree)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree)
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, reference: reference)
@@ -47,11 +49,11 @@ public struct PageRenderer: Sendable {
         }
       }
     }
-    let images = tree.root.preorder.compactMap { node -> (String, Int)? in
+    let images = tree.root.preorder.compactMap { node -> (String, SourceLocation)? in
       guard node.kind == .image, let url = node.url, !Substitution.isAbsolute(url) else {
         return nil
       }
-      return (url, parts.line(of: node))
+      return (url, parts.location(of: node, in: page.path))
     }
     return PageOutline(
       name: page.name, path: page.path, folder: page.folder, title: parts.title,
@@ -72,7 +74,7 @@ public struct PageRenderer: Sendable {
       guard node.kind == .codeBlock || node.kind == .code, let code = node.literal,
         let example = EnDashParameters.first(in: code)
       else { return nil }
-      let at = SourceLocation(path: page.path, line: parts.line(of: node))
+      let at = parts.location(of: node, in: page.path)
       if fixDashes {
         return .note(
           at: at,
@@ -102,6 +104,7 @@ public struct PageRenderer: Sendable {
     selection: [String: String] = [:]
   ) -> RenderedPage {
     let tree = MarkdownTree(parsing: page.body)
+    let includeDiagnostics = expandIncludes(tree)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree)
     if fixDashes {
@@ -130,7 +133,7 @@ public struct PageRenderer: Sendable {
       slugs: slugs)
     let secrets = Self.secrets(values)
     var diagnostics =
-      leftovers(in: tree.root, parts: parts, secrets: secrets)
+      includeDiagnostics + leftovers(in: tree.root, parts: parts, secrets: secrets)
       + Self.halfReplaced(applied.halfReplaced, path: page.path)
     var noteHTML: [String: String] = [:]
     for note in notes?.notes ?? [] {
@@ -144,7 +147,8 @@ public struct PageRenderer: Sendable {
           [stage.heading].compactMap { $0 } + stage.allBlocks
           + (index == 0 ? parts.preamble + [parts.titleNode].compactMap { $0 } : [])
         diagnostics += links.rewrite(
-          blocks: blocks, page: page, stage: stage.slug, line: parts.line(of:))
+          blocks: blocks, page: page, stage: stage.slug,
+          locate: { parts.location(of: $0, in: page.path) })
       }
     }
     return RenderedPage(
@@ -170,6 +174,14 @@ public struct PageRenderer: Sendable {
 }
 
 private extension PageRenderer {
+  /// Puts the page's includes in place; returns what went wrong.
+  func expandIncludes(_ tree: MarkdownTree) -> [Diagnostic] {
+    guard !page.includes.files.isEmpty else { return [] }
+    var includes = Includes(files: page.includes)
+    includes.expand(tree.root, folder: "", path: page.path, offset: page.bodyLineOffset, chain: [])
+    return includes.diagnostics
+  }
+
   /// A validation note goes through the same rewriting and substitution as the page.
   func render(
     _ note: ValidationNote, _ substitution: Substitution, usage: inout ValueCounts,
@@ -183,8 +195,8 @@ private extension PageRenderer {
     diagnostics += Self.halfReplaced(applied.halfReplaced, path: note.location.path)
     let secrets = Self.secrets(substitution.values)
     diagnostics += Self.leftovers(
-      in: tree.root, matcher: matcher, secrets: secrets, path: note.location.path,
-      line: { $0.fileLine(offset: note.firstLine - 1) })
+      in: tree.root, matcher: matcher, secrets: secrets,
+      locate: { $0.location(in: note.location.path, offset: note.firstLine - 1) })
     return tree.root.html
   }
 
@@ -268,7 +280,8 @@ private extension PageRenderer {
   func leftovers(in root: MarkdownNode, parts: PageParts, secrets: Set<ValueIndex>) -> [Diagnostic]
   {
     Self.leftovers(
-      in: root, matcher: matcher, secrets: secrets, path: page.path, line: parts.line(of:))
+      in: root, matcher: matcher, secrets: secrets,
+      locate: { parts.location(of: $0, in: page.path) })
   }
 }
 
@@ -276,8 +289,8 @@ extension PageRenderer {
   /// - Parameter secrets: the values whose samples are passwords: never allowed anywhere, not even
   ///   in a relative path that is no visible text.
   static func leftovers(
-    in root: MarkdownNode, matcher: SampleMatcher, secrets: Set<ValueIndex>, path: String,
-    line: (MarkdownNode) -> Int
+    in root: MarkdownNode, matcher: SampleMatcher, secrets: Set<ValueIndex>,
+    locate: (MarkdownNode) -> SourceLocation
   ) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     for node in root.preorder {
@@ -302,7 +315,7 @@ extension PageRenderer {
         if secrets.contains(match.value) {
           diagnostics.append(
             .error(
-              at: SourceLocation(path: path, line: line(node)),
+              at: locate(node),
               "the sample password '\(String(decoding: Array(text.utf8)[match.range], as: UTF8.self))' would reach the page in \(Self.quote(text, around: match.range))",
               fix:
                 "a password never goes on a page: reword this, or make it a whole word so the secret's reference replaces it"
@@ -315,7 +328,7 @@ extension PageRenderer {
           matcher.samples.first { $0.sample.lowercased() == found.lowercased() }?.sample ?? found
         diagnostics.append(
           .error(
-            at: SourceLocation(path: path, line: line(node)),
+            at: locate(node),
             "sample name '\(found)' is left in \(Self.quote(text, around: match.range)) after substitution",
             fix:
               "'\(sample)' was not replaced here; reword the text, or list the whole name under 'keep:' in the runbook definition if it is not a sample"

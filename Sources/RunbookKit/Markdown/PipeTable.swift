@@ -23,8 +23,11 @@ struct PipeTable: TreeRewriter {
     guard start > 0, end >= start + 1, end <= lines.count else { return .keep }
     let rows = lines[(start - 1)..<end].map { String($0).trimmingCharacters(in: .whitespaces) }
     guard rows[0].contains("|"), let alignments = Self.delimiterRow(rows[1]) else { return .keep }
-    let header = Self.cells(rows[0])
-    guard header.count == alignments.count else { return .keep }
+    // As DocFX reads them: a delimiter row may give more columns than the header (a page's typo);
+    // the header then gets empty cells.
+    var header = Self.cells(rows[0])
+    guard !header.isEmpty, header.count <= alignments.count else { return .keep }
+    header += Array(repeating: "", count: alignments.count - header.count)
     return .replace(
       with: Self.table(
         in: paragraph.tree, header: header, rows: rows.dropFirst(2).map(Self.cells),
@@ -103,7 +106,10 @@ struct PipeTable: TreeRewriter {
     let tr = tree.custom(block: true, enter: "<tr>", exit: "</tr>")
     for (index, alignment) in alignments.enumerated() {
       let style = alignment == .none ? "" : " style=\"text-align: \(alignment.rawValue)\""
-      let text = index < cells.count ? cells[index] : ""
+      // `> [!NOTE]>` written inside a cell, as some pages do: the alert's word in bold.
+      let text = (index < cells.count ? cells[index] : "").replacing(
+        #/>\s*\[!(NOTE|TIP|IMPORTANT|CAUTION|WARNING)\]\s*>?/#.ignoresCase()
+      ) { "**\($0.output.1.prefix(1).uppercased() + $0.output.1.dropFirst().lowercased()):** " }
       // cmark parses the cell: a paragraph's inlines move into the table; blocks such as a list
       // that a cell starts (`1. **Select:**`) move in whole, in a cell that holds blocks.
       var parsed = tree.fragment(parsing: text)

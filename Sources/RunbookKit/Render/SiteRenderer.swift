@@ -232,7 +232,9 @@ private extension SiteRenderer {
   /// A page's text before its first stage, shown with that stage only. Mustache treats an empty
   /// string as true: only a preamble that holds something is given.
   static func preamble(of link: ChainLink) -> String? {
-    guard link.stage.slug == link.page.stages.first?.slug, !link.page.preambleHTML.isEmpty else {
+    guard link.stage.slug == link.page.stages.first(where: { !$0.isReference })?.slug,
+      !link.page.preambleHTML.isEmpty
+    else {
       return nil
     }
     return link.page.preambleHTML

@@ -31,9 +31,11 @@ extension Runbook {
       do {
         let name = String(url.deletingPathExtension().lastPathComponent)
         let folder = (fileName as NSString).deletingLastPathComponent
-        let page = try PageSource(
+        var page = try PageSource(
           name: name, path: location.display(url), directory: url.deletingLastPathComponent(),
           folder: folder, text: pageText)
+        page.includes = IncludeFiles(
+          of: page.body, in: page.directory, display: location.display)
         let outline = PageRenderer(
           page: page, matcher: matcher, fixDashes: definition.fixDashes,
           reference: definition.reference
@@ -79,7 +81,7 @@ extension Runbook {
           missing[page.name, default: []].insert(image.path)
           warnings.append(
             .warning(
-              at: SourceLocation(path: page.path, line: image.line),
+              at: image.location,
               "image '\(image.path)' is missing",
               fix: inside
                 ? "copy it to \(location.display(file)), or add 'images: upstream' to the runbook definition to load it from the upstream site; until then the page shows a framed placeholder with its alt text"

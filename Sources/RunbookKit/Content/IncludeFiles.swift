@@ -1,0 +1,64 @@
+import Foundation
+
+/// The files a page pulls in with DocFX's `[!INCLUDE[title](path)]`, read with the page, and the
+/// includes inside them: by path relative to the page's folder, normalized
+/// (`../includes/applies-to.md`).
+public struct IncludeFiles: Sendable {
+  public struct File: Sendable {
+    /// The path diagnostics show, relative to the runbook root.
+    public var path: String
+    /// The file's markdown without its front matter.
+    public var body: String
+    /// Lines of front matter before the body.
+    public var bodyLineOffset: Int
+  }
+
+  /// nil for a path that names no readable file.
+  public var files: [String: File?] = [:]
+
+  public init() {}
+
+  /// Reads every include of `text` (written on a page in `directory`), and theirs.
+  ///
+  /// - Parameter display: how diagnostics show a file.
+  public init(of text: String, in directory: URL, display: (URL) -> String) {
+    var queue = Self.paths(in: text).map { Self.normalize($0) }
+    while let path = queue.popLast() {
+      guard files[path] == nil else { continue }
+      let url = directory.appendingPathComponent(path).standardizedFileURL
+      guard let text = try? String(contentsOf: url, encoding: .utf8),
+        let split = try? FrontMatter.split(text, path: display(url))
+      else {
+        files[path] = .some(nil)
+        continue
+      }
+      files[path] = File(path: display(url), body: split.body, bodyLineOffset: split.offset)
+      let folder = (path as NSString).deletingLastPathComponent
+      queue += Self.paths(in: split.body).map {
+        Self.normalize(folder.isEmpty ? $0 : folder + "/" + $0)
+      }
+    }
+  }
+
+  /// The include paths that `text` names, as written.
+  static func paths(in text: String) -> [String] {
+    guard text.contains("[!INCLUDE") || text.contains("[!include") else { return [] }
+    return text.matches(of: #/\[!(?i:include)\s*\[[^\]]*\]\(\s*<?([^)\s>]+)>?\s*\)\]/#).map {
+      String($0.output.1)
+    }
+  }
+
+  /// `a/../b/./c.md` as `b/c.md`; leading `..` stay.
+  public static func normalize(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "." { continue }
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+      } else {
+        parts.append(part)
+      }
+    }
+    return parts.joined(separator: "/")
+  }
+}
