@@ -104,4 +104,103 @@ import Testing
         == "x.yml:2:20: error: 'powershel' is not an option of 'iis_auth' (How IIS is switched to Windows authentication)\n  fix: did you mean 'powershell'?"
     )
   }
+
+  static let iisChoice = ChoiceSpec(
+    key: "iis_auth", description: "How IIS is switched", page: "snippet.md",
+    options: [
+      .init(id: "powershell", start: "If you want to use PowerShell"),
+      .init(id: "text-editor", start: "If you want to use a text editor"),
+    ])
+
+  /// The steps of a snippet rendered for one choice.
+  static func steps(_ markdown: String, choosing option: String) throws -> [String] {
+    let definition = try projectDefinition()
+    let page = try PageSource(
+      name: "snippet", path: "snippet.md", directory: fixtures, text: markdown)
+    let rendered = PageRenderer(
+      page: page, matcher: SampleMatcher(values: definition.values), choices: [iisChoice]
+    ).render(
+      values: definition.values.map { PageValue(spec: $0, text: "X") }, links: nil,
+      selection: ["iis_auth": option])
+    var parts: [String] = []
+    for stage in rendered.stages {
+      parts.append(stage.introHTML)
+      for step in stage.steps {
+        let lead: String = step.leadHTML ?? ""
+        parts.append(lead + step.number.description + ": " + step.html)
+      }
+      parts.append(stage.outroHTML)
+    }
+    return parts.filter { !$0.isEmpty }
+  }
+
+  // Regression test from review: under a step written as a heading, taking the second option
+  // used to drop the whole step.
+  @Test func theSecondOptionUnderAHeadingStepStays() throws {
+    let markdown = """
+      ## Configure
+
+      ### Step 1: Switch IIS to Windows authentication
+
+      If you want to use PowerShell:
+
+      1. Open PowerShell.
+      2. Run iisreset.
+
+      If you want to use a text editor:
+
+      1. Open applicationHost.config.
+
+      ### Step 2: Restart
+      """
+    let editor = try Self.steps(markdown, choosing: "text-editor").joined()
+    #expect(editor.contains("2.1: <p>Open applicationHost.config.</p>"))
+    #expect(editor.contains("Step 1: Switch IIS to Windows authentication"))
+    #expect(editor.contains("2: <h3 id=\"step-2-restart\">Step 2: Restart</h3>"))
+    #expect(!editor.contains("Open PowerShell"))
+  }
+
+  // Regression test from review: text that leads into both options went with the one left out.
+  @Test func textLeadingIntoBothOptionsStaysAndTextAfterThemToo() throws {
+    let markdown = """
+      ## Stage
+
+      1. Sign in.
+
+      Switch IIS one of two ways.
+
+      If you want to use PowerShell:
+
+      1. Run iisreset.
+
+      If you want to use a text editor:
+
+      1. Edit the file.
+
+      Then restart the server.
+      """
+    let editor = try Self.steps(markdown, choosing: "text-editor").joined()
+    #expect(editor.contains("<p>Switch IIS one of two ways.</p>"))
+    #expect(editor.contains("<p>Then restart the server.</p>"))
+    #expect(!editor.contains("iisreset"))
+    let powershell = try Self.steps(markdown, choosing: "powershell").joined()
+    #expect(powershell.contains("<p>Then restart the server.</p>"))
+    #expect(!powershell.contains("Edit the file"))
+  }
+
+  @Test func aChoiceThatMatchesNothingIsAnError() throws {
+    let root = try fixtureSite("choices")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let file = root.appendingPathComponent("Content/runbook.yml")
+    try String(contentsOf: file, encoding: .utf8)
+      .replacingOccurrences(
+        of: "\"If you want to use a text editor\"", with: "\"If you use Notepad\""
+      )
+      .write(to: file, atomically: true, encoding: .utf8)
+    let (report, _) = Self.build(root)
+    #expect(
+      report.diagnostics.map(\.description) == [
+        "Content/runbook.yml: error: option 'text-editor' of the choice 'iis_auth' starts at 'If you use Notepad', which Content/pages/iis.md never writes\n  fix: give the words the page's heading or lead-in starts with, as the page writes them"
+      ])
+  }
 }

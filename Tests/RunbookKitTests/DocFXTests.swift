@@ -202,6 +202,17 @@ import Testing
       ])
   }
 
+  // From review: a closing list tag left an item open as text; a second HTML heading was lost.
+  @Test func aClosingListEndsItsItemsAndHeadingsFollowEachOther() throws {
+    #expect(
+      try stepsHTML("<ul><li>One</li><li>Two</ul>")
+        == "<p><ul><li>One</li><li>Two</li></ul></p>\n")
+    #expect(
+      try stepsHTML("<h3 id=\"a\">First</h3>\n<h3 id=\"b\">Second</h3>")
+        == "<p><a id=\"a\"></a></p>\n<h3 id=\"first\">First</h3>\n<p><a id=\"b\"></a></p>\n<h3 id=\"second\">Second</h3>\n"
+    )
+  }
+
   @Test func linksInHTMLTakeOnlyAnchorsAndWebAddresses() throws {
     #expect(
       try stepsHTML("<a href=\"https://x.example/\">web</a> <a href=\"javascript:alert(1)\">js</a>")

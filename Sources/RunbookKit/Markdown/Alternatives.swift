@@ -4,7 +4,8 @@
 /// An alternative starts at a heading or paragraph whose text begins with the option's start
 /// text ("If you want to use PowerShell"), any case, and ends where the next option of the same
 /// choice starts, at the next heading of the same or a higher level (for one started by a
-/// heading) or at any heading (for one started by a paragraph), or at the next H2.
+/// heading), after its first numbered list or at any heading (for one started by a paragraph: the
+/// text after the last option is both paths'), or at the next H2.
 enum Alternatives {
   /// The top-level blocks of `root` that belong to options `selection` did not choose. Where a
   /// choice is not made, each option's first block gets an "Option A" label before it instead.
@@ -49,6 +50,11 @@ enum Alternatives {
         current = nil
       }
       current?.blocks.append(block)
+      // A lead-in paragraph's alternative is its list.
+      if let open = current, open.level == nil, block.isOrderedList {
+        result.append((open.option, open.blocks))
+        current = nil
+      }
     }
     if let open = current { result.append((open.option, open.blocks)) }
     return result

@@ -69,6 +69,8 @@ struct HeadingAnchors: TreeRewriter {
       enter: "<h\(level) id=\"\(anchor.htmlEscaped)\">", exit: "</h\(level)>",
       role: .heading(level: level, anchor: anchor))
     heading.moveChildren(to: replacement.content)
+    // Diagnostics about a step written as a heading name the heading's line.
+    replacement.block.sourceLine = heading.line
     return .replace(with: replacement.block)
   }
 }

@@ -30,10 +30,14 @@ struct Includes {
       let found = Self.includes(in: paragraph)
       guard !found.isEmpty else { continue }
       let here = paragraph.location(in: path, offset: offset)
-      for include in found.reversed() {
+      for include in found {
         let key = IncludeFiles.normalize(
           folder.isEmpty ? include.path : folder + "/" + include.path)
         let at = SourceLocation(path: here.path, line: here.line, includedFrom: here.includedFrom)
+        // `page.md:3`, or the whole chain of files that pulled this one in.
+        let from =
+          here.includedFrom.map { "\($0):\nIn file included from \(here.path):\(here.line)" }
+          ?? "\(here.path):\(here.line)"
         if let cycle = chain.firstIndex(of: key) {
           diagnostics.append(
             .error(
@@ -56,7 +60,7 @@ struct Includes {
         let includeFolder = (key as NSString).deletingLastPathComponent
         Self.rebase(fragment, from: includeFolder)
         let origin = IncludeOrigin(
-          path: file.path, lineOffset: file.bodyLineOffset, includedFrom: "\(at)")
+          path: file.path, lineOffset: file.bodyLineOffset, includedFrom: from)
         for block in fragment.children { block.includeOrigin = origin }
         expand(
           fragment, folder: includeFolder, path: file.path, offset: file.bodyLineOffset,
@@ -66,10 +70,14 @@ struct Includes {
     }
   }
 
-  /// Relative links and images of an included file, made relative to the page.
+  /// Relative links and images of an included file, made relative to the page; its own
+  /// includes keep their paths, which start from its folder.
   private static func rebase(_ fragment: MarkdownNode, from folder: String) {
     guard !folder.isEmpty else { return }
+    let includeLinks = Set(
+      fragment.preorder.filter { $0.kind == .paragraph }.flatMap { includes(in: $0).map(\.link) })
     for node in fragment.preorder where node.kind == .link || node.kind == .image {
+      guard !includeLinks.contains(node) else { continue }
       guard let url = node.url, !url.isEmpty, !Substitution.isAbsolute(url), !url.hasPrefix("/"),
         !url.hasPrefix("#")
       else { continue }

@@ -104,9 +104,33 @@ enum InlineHTML {
         guard lines.count > 1 else { return .replace(heading) }
         // What follows is markdown that cmark read as part of the HTML block.
         let rest = tree.fragment(parsing: String(lines[1]))
-        let blocks = rest.children
-        for moved in blocks { moved.sourceLine = block.line + 1 }
+        var blocks: [MarkdownNode] = []
+        for moved in rest.children {
+          moved.sourceLine = block.line + 1
+          // A second HTML block (another heading) is read the same way.
+          if moved.kind == .htmlBlock, case .replace(let read) = rewrite(moved) {
+            for node in read { node.sourceLine = block.line + 1 }
+            blocks += read
+          } else {
+            blocks.append(moved)
+          }
+        }
+        for node in heading { node.sourceLine = block.line }
         return .replace(heading + blocks)
+      }
+      // A block that opens with an allowed tag (`<ul><li>…`): its tags are read as inline HTML,
+      // in a paragraph (a letter in front keeps cmark from reading an HTML block again).
+      if let end = compact.firstIndex(of: ">"),
+        let open = tag(String(compact[...end])), !open.closing, pairedTags.contains(open.name)
+      {
+        let read = tree.fragment(parsing: "x" + compact)
+        if let paragraph = read.firstChild, paragraph.kind == .paragraph,
+          let first = paragraph.firstChild, first.kind == .text
+        {
+          first.literal = String((first.literal ?? "").dropFirst())
+          paragraph.sourceLine = block.line
+          return .replace(with: paragraph)
+        }
       }
       let paragraph = tree.make(.paragraph)
       paragraph.append(tree.text(literal.trimmingCharacters(in: .newlines)))
@@ -187,9 +211,14 @@ enum InlineHTML {
         }
         open.append((tag, node))
       } else if let index = open.lastIndex(where: { $0.tag.name == tag.name }) {
-        // Openers left inside this pair were never closed: they show as written.
-        for unclosed in open[(index + 1)...] {
-          unclosed.node.replace(with: tree.text(unclosed.node.literal ?? ""))
+        // Openers left inside this pair were never closed: items and paragraphs end here, as in
+        // browsers (innermost first); others show as written.
+        for unclosed in open[(index + 1)...].reversed() {
+          if implicitlyClosed.contains(unclosed.tag.name) {
+            close(unclosed.node, before: node, name: unclosed.tag.name, in: tree)
+          } else {
+            unclosed.node.replace(with: tree.text(unclosed.node.literal ?? ""))
+          }
         }
         let opener = open[index]
         open.removeSubrange(index...)

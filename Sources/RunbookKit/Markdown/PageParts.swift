@@ -40,17 +40,26 @@ struct PageParts {
 
   /// - Parameter slugs: titles and slugs of the H2 headings as the page wrote them, when the
   ///   tree has been substituted since; read from the tree otherwise.
-  /// Removes the steps and blocks of alternatives not chosen.
+  /// Removes the steps and blocks of alternatives not chosen. What a removed step held that
+  /// belongs to no alternative (text that leads into both) moves on to the next step kept.
   private static func leaveOut(_ excluded: Set<MarkdownNode>, from stage: inout Stage) {
     let kept = { (block: MarkdownNode) in !excluded.contains(block) }
     stage.intro = stage.intro.filter(kept)
-    stage.outro = stage.outro.filter(kept)
-    stage.steps = stage.steps.filter { $0.origin.map(kept) ?? true }.map { step in
-      var step = step
-      step.lead = step.lead.filter(kept)
+    var carried: [MarkdownNode] = []
+    var steps: [Step] = []
+    for var step in stage.steps {
+      if let origin = step.origin, !kept(origin) {
+        // Only the stage's own blocks can be shared; the items of an excluded list go with it.
+        carried += (step.lead + step.blocks).filter { $0.parent?.kind == .document && kept($0) }
+        continue
+      }
+      step.lead = carried + step.lead.filter(kept)
       step.blocks = step.blocks.filter(kept)
-      return step
+      carried = []
+      steps.append(step)
     }
+    stage.steps = steps
+    stage.outro = carried + stage.outro.filter(kept)
   }
 
   /// Whether an H2 title is one of the reference headings, or starts with one, any case.
@@ -99,6 +108,7 @@ struct PageParts {
         stageBlocks[stageBlocks.count - 1].append(block)
       }
     }
+    preamble = preamble.filter { !excluded.contains($0) }
     // A page whose only H2s are reference sections ("See also") keeps its procedure too.
     if stages.isEmpty || preamble.contains(where: \.isOrderedList)
       || stages.allSatisfy({ Self.isReference($0.sourceTitle, among: reference) })
@@ -208,25 +218,39 @@ struct PageParts {
     }
     var procedures = Procedures()
     for group in groups {
-      guard let list = group.blocks.firstIndex(where: \.isOrderedList) else {
+      guard group.blocks.contains(where: \.isOrderedList) else {
         stage.steps.append(
           Step(
             number: StepNumber(group.number), line: line(of: group.blocks[0]),
             blocks: group.blocks, origin: group.blocks[0]))
         continue
       }
-      let procedure = procedures.startSubProcedure()
-      append(
-        list: group.blocks[list], procedure: procedure, lead: Array(group.blocks[..<list]),
-        to: &stage, procedures: &procedures)
-      // What follows the list belongs to its last step, further lists to the same procedure.
-      for block in group.blocks[(list + 1)...] {
-        if block.isOrderedList && block.listStart > procedures.lastNumber {
-          append(list: block, procedure: procedure, lead: [], to: &stage, procedures: &procedures)
-        } else {
-          stage.steps[stage.steps.count - 1].blocks.append(block)
+      // Lists under the heading: the first is a sub-procedure led by the heading; one that goes
+      // on counting stays in it; one that starts again ("If you want to use a text editor:") is
+      // a sub-procedure of its own, led by what stands before it.
+      var pending: [MarkdownNode] = []
+      var started = false
+      for block in group.blocks {
+        guard block.isOrderedList else {
+          pending.append(block)
+          continue
         }
+        if started && block.listStart > procedures.lastNumber
+          && !pending.contains(where: { $0.kind == .heading || $0.isHeading })
+        {
+          stage.steps[stage.steps.count - 1].blocks += pending
+          append(
+            list: block, procedure: procedures.current, lead: [], to: &stage,
+            procedures: &procedures)
+        } else {
+          append(
+            list: block, procedure: procedures.startSubProcedure(), lead: pending, to: &stage,
+            procedures: &procedures)
+        }
+        pending = []
+        started = true
       }
+      stage.steps[stage.steps.count - 1].blocks += pending
     }
   }
 

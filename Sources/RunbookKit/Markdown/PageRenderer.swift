@@ -111,6 +111,8 @@ public struct PageRenderer: Sendable {
       var dashes = EnDashParameters.Fix()
       tree.rewrite(&dashes)
     }
+    // Alternatives are found by the page's own words, before substitution changes them.
+    let excluded = Alternatives.apply(choices, selection: selection, to: tree.root)
     // Slugs come from the page as written, before any value replaces a sample name.
     let slugs = Dictionary(
       uniqueKeysWithValues: tree.root.children.filter { $0.kind == .heading }.map {
@@ -127,7 +129,6 @@ public struct PageRenderer: Sendable {
     }
     replaceMissingImages(in: tree.root, missing: missingImages)
 
-    let excluded = Alternatives.apply(choices, selection: selection, to: tree.root)
     let parts = PageParts(
       splitting: tree.root, offset: page.bodyLineOffset, reference: reference, excluded: excluded,
       slugs: slugs)

@@ -55,6 +55,7 @@ extension Runbook {
         diagnostics += error.diagnostics
       }
     }
+    diagnostics += Self.checkChoices(definition, pages: pages)
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
     self.pages = pages
     self.outlines = outlines
@@ -127,4 +128,32 @@ extension Runbook {
 
   /// Every `*.yml` and `*.yaml` file in the deployments folder, sorted by name.
   public func defaultDeploymentFiles() -> [URL] { location.deploymentFiles(of: definition) }
+
+  /// A choice must name a page of the runbook, and each option's start text must be on it, or
+  /// a deployment's `choose:` would silently show every alternative.
+  static func checkChoices(_ definition: RunbookDefinition, pages: [PageSource]) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    let at = SourceLocation(path: definition.path)
+    for choice in definition.choices {
+      guard let page = pages.first(where: { $0.folder + $0.name + ".md" == choice.page }) else {
+        diagnostics.append(
+          .error(
+            at: at,
+            "the choice '\(choice.key)' names the page '\(choice.page)', which is not in this runbook",
+            fix:
+              "the pages are \(pages.map { $0.folder + $0.name + ".md" }.joined(separator: ", "))"))
+        continue
+      }
+      let text = page.body.lowercased()
+      for option in choice.options where !text.contains(option.start.lowercased()) {
+        diagnostics.append(
+          .error(
+            at: at,
+            "option '\(option.id)' of the choice '\(choice.key)' starts at '\(option.start)', which \(page.path) never writes",
+            fix: "give the words the page's heading or lead-in starts with, as the page writes them"
+          ))
+      }
+    }
+    return diagnostics
+  }
 }
