@@ -37,6 +37,8 @@ import Testing
       ("../y.md?#intro", .rewritten("../y/intro.html#intro")),
       ("x.md#ports", .rewritten("#ports")),
       ("#ports", .unchanged),
+      // Regression test for #19: a DocFX tab's link failed the build as a broken anchor.
+      ("#tab/powershell", .unchanged),
     ] as [(String, LinkResolver.Resolution)])
   func relativeLinksStartFromThePagesFolder(link: String, expected: LinkResolver.Resolution) {
     #expect(Self.resolver.resolve(link, page: "x", stage: "setup") == expected)

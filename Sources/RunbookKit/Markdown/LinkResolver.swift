@@ -39,6 +39,8 @@ public struct LinkResolver: Sendable {
       }
       return .rewritten(origin + url)
     }
+    // DocFX tab links (`#tab/powershell`) name a tab of a tab group, not an anchor.
+    if url.hasPrefix("#tab/") { return .unchanged }
     let parts = Self.split(url)
     let folder = outlines[page]?.folder ?? ""
     let resolved = parts.path.isEmpty ? nil : Self.relativePath(of: parts.path, from: folder)
