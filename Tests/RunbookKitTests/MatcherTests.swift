@@ -152,4 +152,20 @@ import Testing
         == "Content/runbook.yml:9:18: error: the description of 'corp' names the sample 'CORP'\n  fix: descriptions are shown on every deployment's pages: say what the value is without a sample name"
     )
   }
+
+  // From review: a kept name (or a longer sample) standing over a sample password hid it.
+  @Test func aKeptNameNeverHidesASamplePassword() throws {
+    let specs = [
+      ValueSpec(key: "password", description: "d", kind: .secret, samples: ["Pass@word1"]),
+      ValueSpec(key: "tool", description: "d", kind: .text, samples: ["Acme"]),
+    ]
+    let tree = MarkdownTree(parsing: "Run AcmePass@word1Tool.")
+    let found = PageRenderer.leftovers(
+      in: tree.root, matcher: SampleMatcher(values: specs, keep: ["AcmePass@word1Tool"]),
+      secrets: [ValueIndex(0)], locate: { _ in SourceLocation(path: "p.md", line: 1) })
+    #expect(
+      found.map(\.message) == [
+        "the sample password 'Pass@word1' would reach the page in 'Run AcmePass@word1Tool.'"
+      ])
+  }
 }

@@ -294,6 +294,13 @@ extension PageRenderer {
     locate: (MarkdownNode) -> SourceLocation
   ) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
+    // The sample passwords alone: no kept name or longer sample may stand over one.
+    var perValue = Array(
+      repeating: [String](), count: (matcher.samples.map(\.value.position).max() ?? -1) + 1)
+    for (sample, value) in matcher.samples where secrets.contains(value) {
+      perValue[value.position].append(sample)
+    }
+    let passwords = SampleMatcher(samples: perValue)
     for node in root.preorder {
       let text: String?
       switch node.kind {
@@ -310,7 +317,7 @@ extension PageRenderer {
         && !Substitution.isAbsolute(text)
       // Sample passwords anywhere, even inside a word; other samples as substitution finds them.
       let found =
-        matcher.occurrences(in: text).filter { secrets.contains($0.value) }
+        passwords.occurrences(in: text)
         + (relativeURL ? [] : matcher.matches(in: text).filter { !secrets.contains($0.value) })
       for match in found.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
         if secrets.contains(match.value) {
