@@ -21,7 +21,7 @@ import Testing
     #expect(report.built == ["lab"], "\(report.diagnostics)")
     let html = String(decoding: memory.files["lab/page/stage.html"] ?? Data(), as: UTF8.self)
     let server = "<span class=\"value\" data-key=\"server\" title=\"server\">IDM01</span>"
-    // Block include, with its image (`../media/yes.png` from shared/) and its own include's link
+    // Block include, with its image (`../media/yes.png` from common/) and its own include's link
     // made relative to the page.
     #expect(
       html.contains(
@@ -29,7 +29,7 @@ import Testing
       ))
     #expect(
       html.contains(
-        "<p>More about <a href=\"https://learn.microsoft.com/en-us/sharepoint/shared/versions\">versions</a>.</p>"
+        "<p>More about <a href=\"https://learn.microsoft.com/en-us/sharepoint/common/versions\">versions</a>.</p>"
       ))
     // Inline include.
     #expect(html.contains("<p>Sign in to <strong>\(server)</strong> as an administrator.</p>"))
@@ -40,15 +40,15 @@ import Testing
   @Test func aMissingIncludeAndACycleAreErrorsAtTheirLines() throws {
     let root = try fixtureSite("includes")
     defer { try? FileManager.default.removeItem(at: root) }
-    let shared = root.appendingPathComponent("Content/pages/shared")
+    let common = root.appendingPathComponent("Content/pages/common")
     try "Back to [!INCLUDE[start](applies-to.md)] and [!INCLUDE[gone](gone.md)].\n".write(
-      to: shared.appendingPathComponent("more.md"), atomically: true, encoding: .utf8)
+      to: common.appendingPathComponent("more.md"), atomically: true, encoding: .utf8)
     let (report, _) = Self.build(root)
     #expect(report.built.isEmpty)
     #expect(
       report.diagnostics.errors.map(\.description) == [
-        "In file included from Content/pages/guide/page.md:3:\nIn file included from Content/pages/shared/applies-to.md:6:\nContent/pages/shared/more.md:1: error: the include 'applies-to.md' pulls itself in: ../shared/applies-to.md → ../shared/more.md → ../shared/applies-to.md\n  fix: remove one of these includes",
-        "In file included from Content/pages/guide/page.md:3:\nIn file included from Content/pages/shared/applies-to.md:6:\nContent/pages/shared/more.md:1: error: the include 'gone.md' names no file\n  fix: check the path: it starts from the folder of the file that includes it",
+        "In file included from Content/pages/guide/page.md:3:\nIn file included from Content/pages/common/applies-to.md:6:\nContent/pages/common/more.md:1: error: the include 'applies-to.md' pulls itself in: ../common/applies-to.md → ../common/more.md → ../common/applies-to.md\n  fix: remove one of these includes",
+        "In file included from Content/pages/guide/page.md:3:\nIn file included from Content/pages/common/applies-to.md:6:\nContent/pages/common/more.md:1: error: the include 'gone.md' names no file\n  fix: check the path: it starts from the folder of the file that includes it",
       ])
   }
 }
