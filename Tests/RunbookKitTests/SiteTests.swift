@@ -85,13 +85,20 @@ import Testing
     let (report, output) = try Self.build(root: root)
     defer { try? FileManager.default.removeItem(at: output) }
     #expect(report.built == ["contoso", "fabrikam"])
-    let expected = release.appendingPathComponent("expected")
-    let pages = Self.files(in: expected)
+    // What they made then: today's goldens, except where `expected/` keeps a page that a later
+    // change of today's templates made differ.
+    let golden = fixtures.appendingPathComponent("golden")
+    let overrides = release.appendingPathComponent("expected")
+    let pages = Self.files(in: golden)
     #expect(pages.count == 9)
     for page in pages {
+      let override = overrides.appendingPathComponent(page)
+      let expected =
+        FileManager.default.fileExists(atPath: override.path)
+        ? override : golden.appendingPathComponent(page)
       #expect(
-        try Data(contentsOf: output.appendingPathComponent(page))
-          == Data(contentsOf: expected.appendingPathComponent(page)), "\(page)")
+        try Data(contentsOf: output.appendingPathComponent(page)) == Data(contentsOf: expected),
+        "\(page)")
     }
   }
 
