@@ -105,6 +105,66 @@ import Testing
     )
   }
 
+  @Test func tabAndZonePivotChoicesShapeEachDeploymentsSite() throws {
+    let root = try fixtureSite("docfx")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let (report, memory) = Self.build(root)
+    #expect(report.built == ["lab", "prod"])
+    #expect(
+      report.diagnostics.filter { $0.severity == .error }.isEmpty, "\(report.diagnostics)")
+    let lab = Self.page(memory, "lab/set-up/install-iis.html")
+    let prod = Self.page(memory, "prod/set-up/install-iis.html")
+    // The lab chose PowerShell: its steps are the stage's steps, the other tab is gone.
+    #expect(lab.matches(of: #/id="step-([0-9.]+)"/#).map { String($0.output.1) } == ["1", "2"])
+    #expect(!lab.contains("dism") && !lab.contains("class=\"tabs\""))
+    #expect(
+      lab.contains(
+        "Install-WindowsFeature Web-Server -ComputerName <span class=\"value\" data-key=\"server\" title=\"server\">WEB01</span>"
+      ))
+    // Production chose nothing: both tabs, as tabs.
+    #expect(prod.contains("<label for=\"tabs-1-1\">PowerShell</label>"))
+    #expect(prod.contains("<label for=\"tabs-1-2\">Command Prompt</label>"))
+    #expect(prod.contains("dism /online"))
+    let labZones = Self.page(memory, "lab/set-up/prepare-the-server.html")
+    let prodZones = Self.page(memory, "prod/set-up/prepare-the-server.html")
+    #expect(labZones.contains("Azure Bastion") && !labZones.contains("Sign in to"))
+    #expect(prodZones.contains("<p class=\"option-label\">On premises · Where the server runs</p>"))
+    #expect(
+      prodZones.contains(
+        "<p class=\"option-label\">Azure virtual machine · Where the server runs</p>"))
+    #expect(
+      Self.page(memory, "lab/index.html").contains(
+        "<span class=\"choice\">Command line: <strong>PowerShell</strong></span>"))
+  }
+
+  @Test func aTabOrPivotNoPageWritesStopsTheBuildWithTheIdsThePagesWrite() throws {
+    let root = try fixtureSite("docfx")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let file = root.appendingPathComponent("Content/runbook.yml")
+    try String(contentsOf: file, encoding: .utf8)
+      .replacingOccurrences(of: "cmd: Command Prompt", with: "bash: Bash")
+      .replacingOccurrences(of: "azure: Azure", with: "aws: AWS")
+      .write(to: file, atomically: true, encoding: .utf8)
+    let (report, _) = Self.build(root)
+    #expect(report.built.isEmpty)
+    #expect(
+      report.diagnostics.map(\.description) == [
+        "Content/runbook.yml: error: option 'bash' of the choice 'shell' is '#tab/bash', which no page of this runbook writes\n  fix: give the ids the pages write (cmd, powershell)",
+        "Content/runbook.yml: error: option 'aws' of the choice 'platform' is '::: zone pivot=\"aws\"', which no page of this runbook writes\n  fix: give the ids the pages write (azure, on-premises)",
+      ])
+    let twoKinds = #expect(throws: DiagnosticError.self) {
+      try RunbookDefinition(
+        path: "runbook.yml",
+        text:
+          "title: T\npages: [a.md]\nchoices:\n  shell:\n    tabs: [a, b]\n    zone_pivots: [c, d]\nvalues: {}\n"
+      )
+    }
+    #expect(
+      twoKinds?.description.hasPrefix(
+        "runbook.yml:4:3: error: choice 'shell' gives 'tabs:' and 'zone_pivots:'\n  fix: give one of them: 'options:' for alternatives a page starts in its own words, 'tabs:' for DocFX tab ids, 'zone_pivots:' for DocFX pivot ids"
+      ) == true, "\(String(describing: twoKinds))")
+  }
+
   static let iisChoice = ChoiceSpec(
     key: "iis_auth", description: "How IIS is switched", page: "snippet.md",
     options: [

@@ -93,7 +93,7 @@ import Testing
     let text = html.map(Self.visibleText).joined(separator: "\n")
     for marker in [
       "[!NOTE", "[!TIP", "[!IMPORTANT", "[!CAUTION", "[!WARNING", "[!div", ":::", "[!INCLUDE",
-      "[!include", "[!VIDEO",
+      "[!include", "[!VIDEO", "[!code",
     ] {
       #expect(!text.contains(marker), "\(page) shows '\(marker)' as text")
     }

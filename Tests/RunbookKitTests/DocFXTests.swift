@@ -241,7 +241,7 @@ import Testing
         ":::image type=\"complex\" source=\"media/flow.png\" alt-text=\"Flow\":::\nThe long description.\n:::image-end:::"
       ) == "<p><img src=\"media/flow.png\" alt=\"Flow\" title=\"The long description.\" /></p>\n")
     #expect(
-      ImageExtension.attributes("type=\"content\" source=\"a b.png\" border=\"false\"") == [
+      Directive.attributes("type=\"content\" source=\"a b.png\" border=\"false\"") == [
         "type": "content", "source": "a b.png", "border": "false",
       ])
   }

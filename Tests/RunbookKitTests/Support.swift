@@ -47,13 +47,15 @@ let fabrikamValues: [String: String] = {
 /// Renders a markdown snippet as a page of the project's runbook for a deployment.
 func render(
   _ markdown: String, values: [String: String] = fabrikamValues, links: Bool = false,
-  notesYAML: String? = nil
+  notesYAML: String? = nil, choices: [ChoiceSpec] = [], selection: [String: String] = [:]
 ) throws -> RenderedPage {
   let definition = try projectDefinition()
-  let page = try PageSource(
+  var page = try PageSource(
     name: "snippet", path: "snippet.md", directory: fixtures, text: markdown)
+  page.includes = IncludeFiles(
+    of: page.body, in: fixtures, display: { String($0.path.dropFirst(fixtures.path.count + 1)) })
   let matcher = SampleMatcher(values: definition.values)
-  let renderer = PageRenderer(page: page, matcher: matcher)
+  let renderer = PageRenderer(page: page, matcher: matcher, choices: choices)
   let pageValues = definition.values.map { PageValue(spec: $0, text: values[$0.key] ?? "") }
   let resolver =
     links
@@ -62,12 +64,16 @@ func render(
       upstream: "https://learn.microsoft.com/en-us/microsoft-identity-manager/")
     : nil
   let notes = try notesYAML.map { try ValidationNotes(path: "notes.yml", text: $0) }
-  return renderer.render(values: pageValues, links: resolver, notes: notes)
+  return renderer.render(
+    values: pageValues, links: resolver, notes: notes, selection: selection)
 }
 
 /// The HTML of every step of a rendered snippet, joined: what most tests compare.
-func stepsHTML(_ markdown: String, values: [String: String] = fabrikamValues) throws -> String {
-  let page = try render(markdown, values: values)
+func stepsHTML(
+  _ markdown: String, values: [String: String] = fabrikamValues, choices: [ChoiceSpec] = [],
+  selection: [String: String] = [:]
+) throws -> String {
+  let page = try render(markdown, values: values, choices: choices, selection: selection)
   return page.preambleHTML
     + page.stages.map { $0.introHTML + $0.steps.map(\.html).joined() + $0.outroHTML }.joined()
 }

@@ -17,21 +17,42 @@ public struct ValueSpec: Sendable, Hashable {
   public var exactCase: Set<String> = []
 }
 
-/// Alternatives a page offers for one part of the procedure ("If you want to use PowerShell:" /
-/// "If you want to use a text editor:"), of which each deployment takes one (`choose:`).
+/// Alternatives the pages offer for one part of the procedure, of which each deployment takes
+/// one (`choose:`): a page's own words ("If you want to use PowerShell:" / "If you want to use a
+/// text editor:"), DocFX tabs (`# [PowerShell](#tab/powershell)`) or DocFX zone pivots
+/// (`::: zone pivot="windows"`).
 public struct ChoiceSpec: Sendable, Hashable {
   public struct Option: Sendable, Hashable {
-    /// What a deployment writes after the choice's key, such as `powershell`.
+    /// What a deployment writes after the choice's key, such as `powershell`; for tabs and
+    /// pivots, the tab or pivot id the pages write.
     public var id: String
-    /// How the page starts the alternative: the heading or lead-in text it begins with.
+    /// How the page starts the alternative: the heading or lead-in text it begins with; for
+    /// tabs and pivots, the name shown for it.
     public var start: String
+  }
+
+  /// How the pages mark the alternatives.
+  public enum Kind: String, Sendable, Hashable {
+    /// `options:`: alternatives started by a heading or lead-in text on one page.
+    case text = "options"
+    /// `tabs:`: DocFX tab groups, on any page, whose tabs have these ids.
+    case tabs
+    /// `zone_pivots:`: DocFX zones, on any page, whose pivots are these ids.
+    case zonePivots = "zone_pivots"
   }
 
   public var key: String
   public var description: String
-  /// The page file that offers it, as `pages:` names it.
+  public var kind: Kind = .text
+  /// The page file that offers it, as `pages:` names it (text alternatives only).
   public var page: String
   public var options: [Option]
+
+  /// Whether the page `path` (as `pages:` names it) may offer this choice.
+  public func applies(to path: String) -> Bool { kind != .text || page == path }
+
+  /// The option whose tab or pivot id is `id`.
+  public func option(id: String) -> Option? { options.first { $0.id == id } }
 
   /// "Option A", "Option B", … in the definition's order.
   public func label(of option: Option) -> String {
@@ -158,24 +179,56 @@ extension RunbookDefinition {
     keep = root[key: "keep"]?.sequence?.compactMap(\.string) ?? []
     choices = []
     for entry in root[key: "choices"]?.entries ?? [] {
-      let options = (entry.value[key: "options"]?.entries ?? []).compactMap { option in
-        option.value.string.map { ChoiceSpec.Option(id: option.key, start: $0) }
+      let kinds = [ChoiceSpec.Kind.text, .tabs, .zonePivots].filter {
+        entry.value[key: $0.rawValue] != nil
       }
+      let kind = kinds.first ?? .text
+      // Options as `id: text`; tabs and pivots may also be a list of ids.
+      let optionsNode = entry.value[key: kind.rawValue]
+      let options =
+        (optionsNode?.entries ?? []).compactMap { option in
+          option.value.string.map { ChoiceSpec.Option(id: option.key, start: $0) }
+        }
+        + (kind == .text
+          ? []
+          : (optionsNode?.sequence ?? []).compactMap(\.string).map {
+            ChoiceSpec.Option(id: $0, start: $0)
+          })
       let page = entry.value[key: "page"]?.string ?? ""
-      if options.count < 2 || page.isEmpty {
+      if kinds.count > 1 {
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.keyNode),
+            "choice '\(entry.key)' gives \(kinds.map { "'\($0.rawValue):'" }.joined(separator: " and "))",
+            fix:
+              "give one of them: 'options:' for alternatives a page starts in its own words, 'tabs:' for DocFX tab ids, 'zone_pivots:' for DocFX pivot ids"
+          ))
+        continue
+      }
+      if kind == .text && (options.count < 2 || page.isEmpty) {
         diagnostics.append(
           .error(
             at: file.location(of: entry.keyNode),
             "choice '\(entry.key)' needs 'page:' and at least two 'options:'",
             fix:
-              "give the page that offers the alternatives and, under 'options:', each option's id and the heading or lead-in text that starts it"
+              "give the page that offers the alternatives and, under 'options:', each option's id and the heading or lead-in text that starts it; or 'tabs:' or 'zone_pivots:' with DocFX tab or pivot ids"
+          ))
+        continue
+      }
+      if kind != .text && options.count < 2 {
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.keyNode),
+            "choice '\(entry.key)' needs at least two '\(kind.rawValue):'",
+            fix:
+              "list the \(kind == .tabs ? "tab" : "pivot") ids the pages write, each with the name to show, such as 'powershell: PowerShell'"
           ))
         continue
       }
       choices.append(
         ChoiceSpec(
           key: entry.key, description: entry.value[key: "description"]?.string ?? entry.key,
-          page: page, options: options))
+          kind: kind, page: kind == .text ? page : "", options: options))
     }
     reference =
       root[key: "reference"]?.sequence?.compactMap(\.string) ?? Self.defaultReference

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The files a page pulls in with DocFX's `[!INCLUDE[title](path)]`, read with the page, and the
-/// includes inside them: by path relative to the page's folder, normalized
+/// The files a page pulls in with DocFX's `[!INCLUDE[title](path)]` and its code includes,
+/// read with the page, and the includes inside them: by path relative to the page's folder, normalized
 /// (`../includes/applies-to.md`).
 public struct IncludeFiles: Sendable {
   public struct File: Sendable {
@@ -15,6 +15,9 @@ public struct IncludeFiles: Sendable {
 
   /// nil for a path that names no readable file.
   public var files: [String: File?] = [:]
+  /// The files of code includes (`:::code source="…":::`, `[!code-…[…](…)]`), as they are;
+  /// nil for a path that names no readable file.
+  public var code: [String: File?] = [:]
 
   public init() {}
 
@@ -23,6 +26,7 @@ public struct IncludeFiles: Sendable {
   /// - Parameter display: how diagnostics show a file.
   public init(of text: String, in directory: URL, display: (URL) -> String) {
     var queue = Self.paths(in: text).map { Self.normalize($0) }
+    readCode(Self.codePaths(in: text), in: directory, display: display)
     while let path = queue.popLast() {
       guard files[path] == nil else { continue }
       let url = directory.appendingPathComponent(path).standardizedFileURL
@@ -37,7 +41,35 @@ public struct IncludeFiles: Sendable {
       queue += Self.paths(in: split.body).map {
         Self.normalize(folder.isEmpty ? $0 : folder + "/" + $0)
       }
+      readCode(
+        Self.codePaths(in: split.body).map { folder.isEmpty ? $0 : folder + "/" + $0 },
+        in: directory, display: display)
     }
+  }
+
+  private mutating func readCode(_ paths: [String], in directory: URL, display: (URL) -> String) {
+    for path in paths.map({ Self.normalize($0) }) where code[path] == nil {
+      let url = directory.appendingPathComponent(path).standardizedFileURL
+      code[path] = (try? String(contentsOf: url, encoding: .utf8)).map {
+        File(path: display(url), body: $0, bodyLineOffset: 0)
+      }
+    }
+  }
+
+  /// The files that `text`'s code includes name, as written, without a query or fragment.
+  static func codePaths(in text: String) -> [String] {
+    guard text.contains(":::") || text.contains("[!code") else { return [] }
+    let directives = text.matches(of: #/:::\s*code\s[^\n]*?source\s*=\s*"([^"]+)"/#).map {
+      String($0.output.1)
+    }
+    let links = text.matches(of: #/\[!code(?:-[^\[\s]*)?\s*\[[^\]]*\]\(\s*<?([^)\s>]+)>?\s*\)\]/#)
+      .map { String($0.output.1) }
+    return (directives + links).map { Self.withoutQuery($0) }
+  }
+
+  /// `a.cs?range=1-3#L5` as `a.cs`.
+  static func withoutQuery(_ path: String) -> String {
+    String(path.prefix { $0 != "?" && $0 != "#" })
   }
 
   /// The include paths that `text` names, as written.

@@ -15,19 +15,24 @@ enum Alternatives {
     _ choices: [ChoiceSpec], selection: [String: String], to root: MarkdownNode
   ) -> Set<MarkdownNode> {
     var excluded = Set<MarkdownNode>()
-    for choice in choices {
+    for choice in choices where choice.kind == .text {
       for (option, blocks) in extents(of: choice, in: root.children) {
         if let chosen = selection[choice.key] {
           if chosen != option.id { excluded.formUnion(blocks) }
         } else if let first = blocks.first {
-          let label = root.tree.inlineBlock(enter: "<p class=\"option-label\">", exit: "</p>")
-          label.content.append(
-            root.tree.text("\(choice.label(of: option)) · \(choice.description)"))
-          first.insertBefore(label.block)
+          first.insertBefore(
+            label("\(choice.label(of: option)) · \(choice.description)", in: root.tree))
         }
       }
     }
     return excluded
+  }
+
+  /// The line that names an alternative where every one is shown.
+  static func label(_ text: String, in tree: MarkdownTree) -> MarkdownNode {
+    let label = tree.inlineBlock(enter: "<p class=\"option-label\">", exit: "</p>")
+    label.content.append(tree.text(text))
+    return label.block
   }
 
   /// Each option of `choice` with the blocks of its alternative, in page order.

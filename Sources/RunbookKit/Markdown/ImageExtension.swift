@@ -16,7 +16,7 @@ struct ImageExtension: TreeRewriter {
     guard trimmed.hasPrefix(":::image "), trimmed.hasSuffix(":::") else { return .keep }
     let body = trimmed.dropFirst(":::image ".count)
     guard let close = body.range(of: ":::") else { return .keep }
-    let attributes = Self.attributes(String(body[..<close.lowerBound]))
+    let attributes = Directive.attributes(String(body[..<close.lowerBound]))
     let description = body[close.upperBound...]
       .replacingOccurrences(of: ":::image-end:::", with: "")
       .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -42,21 +42,5 @@ struct ImageExtension: TreeRewriter {
       }
     }
     return text.hasPrefix(":::") ? text : nil
-  }
-
-  /// `type="content" source="a.png"` → ["type": "content", "source": "a.png"].
-  static func attributes(_ text: String) -> [String: String] {
-    var result: [String: String] = [:]
-    var rest = Substring(text)
-    while let equals = rest.firstIndex(of: "=") {
-      let name = rest[..<equals].trimmingCharacters(in: .whitespaces)
-      let afterEquals = rest[rest.index(after: equals)...]
-      guard afterEquals.first == "\"", let close = afterEquals.dropFirst().firstIndex(of: "\"")
-      else { break }
-      result[name.lowercased()] = String(
-        afterEquals[afterEquals.index(after: afterEquals.startIndex)..<close])
-      rest = afterEquals[afterEquals.index(after: close)...]
-    }
-    return result
   }
 }

@@ -17,7 +17,7 @@ struct IncludeOrigin: Sendable {
 /// that names it. Relative links and images of an included file start from its own folder.
 struct Includes {
   let files: IncludeFiles
-  private(set) var diagnostics: [Diagnostic] = []
+  var diagnostics: [Diagnostic] = []
 
   init(files: IncludeFiles) { self.files = files }
 
@@ -62,6 +62,8 @@ struct Includes {
         let origin = IncludeOrigin(
           path: file.path, lineOffset: file.bodyLineOffset, includedFrom: from)
         for block in fragment.children { block.includeOrigin = origin }
+        expandCode(
+          fragment, folder: includeFolder, path: file.path, offset: file.bodyLineOffset)
         expand(
           fragment, folder: includeFolder, path: file.path, offset: file.bodyLineOffset,
           chain: chain + [key])

@@ -149,8 +149,13 @@ final class MarkdownTree {
   /// Applies `pass` to every node still in the document, children before their parents, so
   /// that a pass sees its node's content already rewritten. Nodes a pass unlinks, or moves out
   /// of the document, are not visited after that.
-  func rewrite(_ pass: inout some TreeRewriter) {
-    for node in root.postorder where node.isInDocument {
+  ///
+  /// - Parameter top: the part of the tree to rewrite (a fragment not yet in the document);
+  ///   the document when nil.
+  func rewrite(_ pass: inout some TreeRewriter, under top: MarkdownNode? = nil) {
+    let top = top ?? root
+    let topmost = top.topmost
+    for node in top.postorder where node.topmost == topmost {
       switch pass.rewrite(node) {
       case .keep:
         break
@@ -222,10 +227,13 @@ struct MarkdownNode: Hashable {
   var previous: MarkdownNode? { node(cmark_node_previous(raw)) }
 
   /// Whether the node is still in its tree's document (not unlinked, nor below an unlinked node).
-  var isInDocument: Bool {
+  var isInDocument: Bool { topmost.raw == tree.document }
+
+  /// The node at the top of this one's tree: the document, a fragment, or an unlinked node.
+  var topmost: MarkdownNode {
     var current = raw
     while let up = cmark_node_parent(current) { current = up }
-    return current == tree.document
+    return MarkdownNode(current, in: tree)
   }
 
   var children: [MarkdownNode] {
@@ -308,7 +316,10 @@ struct MarkdownNode: Hashable {
     nonmutating set { cmark_node_set_title(raw, newValue) }
   }
 
-  var fenceInfo: String { cmark_node_get_fence_info(raw).map { String(cString: $0) } ?? "" }
+  var fenceInfo: String {
+    get { cmark_node_get_fence_info(raw).map { String(cString: $0) } ?? "" }
+    nonmutating set { cmark_node_set_fence_info(raw, newValue) }
+  }
   var headingLevel: Int {
     get { Int(cmark_node_get_heading_level(raw)) }
     nonmutating set { cmark_node_set_heading_level(raw, Int32(newValue)) }

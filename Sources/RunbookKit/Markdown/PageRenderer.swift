@@ -28,8 +28,8 @@ public struct PageRenderer: Sendable {
   /// The page's stages, steps, anchors and navigation, without substituting anything.
   public func outline() -> PageOutline {
     let tree = MarkdownTree(parsing: page.body)
-    // Include problems are reported once, by `render`.
-    _ = expandIncludes(tree)
+    // Include and layout problems are reported once, by `render`.
+    _ = prepare(tree, selection: [:])
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree)
     let parts = PageParts(splitting: tree.root, offset: page.bodyLineOffset, reference: reference)
@@ -104,7 +104,7 @@ public struct PageRenderer: Sendable {
     selection: [String: String] = [:]
   ) -> RenderedPage {
     let tree = MarkdownTree(parsing: page.body)
-    let includeDiagnostics = expandIncludes(tree)
+    let includeDiagnostics = prepare(tree, selection: selection)
     var rewriter = DocFXRewriter(lineOffset: page.bodyLineOffset, source: page.body)
     rewriter.rewrite(tree)
     if fixDashes {
@@ -175,12 +175,22 @@ public struct PageRenderer: Sendable {
 }
 
 private extension PageRenderer {
-  /// Puts the page's includes in place; returns what went wrong.
-  func expandIncludes(_ tree: MarkdownTree) -> [Diagnostic] {
-    guard !page.includes.files.isEmpty else { return [] }
+  /// Puts the page's includes and code includes in place, and settles its DocFX zones, tabs,
+  /// rows and columns for `selection`; returns what went wrong.
+  func prepare(_ tree: MarkdownTree, selection: [String: String]) -> [Diagnostic] {
+    let offset = page.bodyLineOffset
     var includes = Includes(files: page.includes)
-    includes.expand(tree.root, folder: "", path: page.path, offset: page.bodyLineOffset, chain: [])
-    return includes.diagnostics
+    if !page.includes.files.isEmpty {
+      includes.expand(tree.root, folder: "", path: page.path, offset: offset, chain: [])
+    }
+    includes.expandCode(tree.root, folder: "", path: page.path, offset: offset)
+    var zones = ZonePivots(choices: choices, selection: selection)
+    zones.apply(to: tree.root, path: page.path, offset: offset)
+    var tabs = Tabs(choices: choices, selection: selection)
+    tabs.apply(to: tree.root)
+    var layout = RowsAndColumns()
+    layout.apply(to: tree.root, path: page.path, offset: offset)
+    return includes.diagnostics + zones.diagnostics + layout.diagnostics
   }
 
   /// A validation note goes through the same rewriting and substitution as the page.

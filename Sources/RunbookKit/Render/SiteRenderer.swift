@@ -91,7 +91,9 @@ public struct SiteRenderer: Sendable {
       PageRenderer(
         page: page, matcher: runbook.matcher, fixDashes: runbook.definition.fixDashes,
         reference: runbook.definition.reference,
-        choices: runbook.definition.choices.filter { $0.page == page.folder + page.name + ".md" }
+        choices: runbook.definition.choices.filter {
+          $0.applies(to: page.folder + page.name + ".md")
+        }
       ).render(
         values: values, links: runbook.links,
         missingImages: runbook.missingImages[page.name] ?? [],

@@ -134,7 +134,24 @@ extension Runbook {
   static func checkChoices(_ definition: RunbookDefinition, pages: [PageSource]) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     let at = SourceLocation(path: definition.path)
-    for choice in definition.choices {
+    for choice in definition.choices where choice.kind != .text {
+      // Tabs and pivots may be on any page or in what the pages include.
+      let texts = pages.flatMap { [$0.body] + $0.includes.files.values.compactMap { $0?.body } }
+      for option in choice.options
+      where !texts.contains(where: { DocFXMarks.ids(of: choice.kind, in: $0).contains(option.id) })
+      {
+        let mark =
+          choice.kind == .tabs ? "'#tab/\(option.id)'" : "'::: zone pivot=\"\(option.id)\"'"
+        diagnostics.append(
+          .error(
+            at: at,
+            "option '\(option.id)' of the choice '\(choice.key)' is \(mark), which no page of this runbook writes",
+            fix:
+              "give the ids the pages write (\(Set(texts.flatMap { DocFXMarks.ids(of: choice.kind, in: $0) }).sorted().joined(separator: ", ")))"
+          ))
+      }
+    }
+    for choice in definition.choices where choice.kind == .text {
       guard let page = pages.first(where: { $0.folder + $0.name + ".md" == choice.page }) else {
         diagnostics.append(
           .error(
