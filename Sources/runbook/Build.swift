@@ -28,11 +28,18 @@ struct Build: ParsableCommand {
       options: BuildOptions(
         location: where_, deploymentFiles: deployments.map(location.absolute), strict: strict,
         paper: paper, progress: ProgressLine.forTerminal()))
-    let result = builder.build(into: OutputWriter(folder: folder))
+    let shown = where_.display(folder)
+    let writer = OutputWriter(folder: folder) { pid in
+      FileHandle.standardError.write(
+        Data(
+          "runbook: waiting for the build with process id \(pid), which is writing \(shown)/\n"
+            .utf8))
+    }
+    let result = builder.build(into: writer)
     ProgressLine.clear()
     try report(result, verb: "built")
     if !result.built.isEmpty {
-      print(where_.display(folder.appendingPathComponent("index.html")))
+      print(TerminalText.safe(where_.display(folder.appendingPathComponent("index.html"))))
     }
   }
 }

@@ -21,7 +21,8 @@ struct Init: ParsableCommand {
         into: where_.deploymentsFolder(of: definition), display: where_.display)
     }
     print(
-      "wrote \(where_.display(file)): fill in every value, then run 'runbook build \(where_.display(file))'"
-    )
+      TerminalText.safe(
+        "wrote \(where_.display(file)): fill in every value, then run 'runbook build \(where_.display(file))'"
+      ))
   }
 }

@@ -37,6 +37,6 @@ struct PDF: ParsableCommand {
       try PDFPrinter.printSite(
         file.deletingPathExtension().lastPathComponent, in: folder, display: where_.display)
     }
-    print(where_.display(pdf))
+    print(TerminalText.safe(where_.display(pdf)))
   }
 }

@@ -54,7 +54,7 @@ func reportingDiagnostics<T>(_ body: () throws(DiagnosticError) -> T) throws -> 
 /// Prints diagnostics to stderr, one after the other.
 func print(_ diagnostics: [Diagnostic]) {
   for diagnostic in diagnostics {
-    FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.safe(diagnostic.description) + "\n").utf8))
   }
 }
 

@@ -136,6 +136,65 @@ import Testing
     )
   }
 
+  // Regression test for #13.5: a build killed between the two renames of a swap left a
+  // deployment with no site while the index still linked it. A few trials here; the script the
+  // README names runs 200.
+  @Test(.enabled(if: TestRunbook.executable("python3") != nil, "python3 runs scripts/kill-test"))
+  func buildsKilledAtRandomPointsLeaveEverySiteOldOrNew() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "python3", Self.repositoryRoot.appendingPathComponent("scripts/kill-test").path, "6",
+      "--binary", Self.binary.path, "--deployments", "8",
+    ]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(text)")
+    #expect(
+      text.hasSuffix(
+        "kill-test: 6 of 6 trials: every site old or new, the index true; the next build left no work folder\n"
+      ), "\(text)")
+  }
+
+  @Test func aSecondBuildIntoOneFolderWaitsAndSaysForWhom() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    // Hold the lock as a build does, from this process.
+    let lock = open(output.appendingPathComponent(".runbook-lock").path, O_RDWR | O_CREAT, 0o644)
+    #expect(flock(lock, LOCK_EX) == 0)
+    _ = "\(getpid())\n".withCString { write(lock, $0, strlen($0)) }
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = ["build", "--root", root.path]
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    // The first line comes while this process still holds the lock.
+    var first = Data()
+    while !first.contains(UInt8(ascii: "\n")) {
+      let chunk = err.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      first += chunk
+    }
+    close(lock)
+    let rest = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(
+      String(decoding: first, as: UTF8.self)
+        == "runbook: waiting for the build with process id \(getpid()), which is writing Output/\n")
+    #expect(process.terminationStatus == 0)
+    #expect(
+      String(decoding: rest, as: UTF8.self)
+        == "built 2 deployments, 0 failed; 0 errors, 0 warnings\n")
+  }
+
   static func output(of tool: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tool)

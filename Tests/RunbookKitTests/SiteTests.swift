@@ -227,7 +227,7 @@ import Testing
     let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter {
       $0.hasPrefix(".")
     }
-    #expect(hidden.sorted() == [".gitkeep", ".runbook-shared", ".runbook-sites"])
+    #expect(hidden.sorted() == [".gitkeep", ".runbook-lock", ".runbook-shared", ".runbook-sites"])
   }
 
   @Test func imagesThatExistAreCopiedIntoEverySite() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A YAML file parsed to Yams nodes, so that every value keeps the line and column it came from.
@@ -16,8 +17,44 @@ struct YAMLFile {
     } catch let error as YamlError {
       throw DiagnosticError([Self.diagnostic(for: error, path: path)])
     } catch {
-      throw DiagnosticError([.error(at: SourceLocation(path: path), "\(error)")])
+      throw DiagnosticError([.error(at: SourceLocation(path: path), "invalid YAML")])
     }
+  }
+
+  /// A deployment file's text; a file that cannot be read, or is not UTF-8, is an error at the
+  /// first byte that is not (a file saved as Windows-1252 by an old editor).
+  static func read(_ url: URL, path: String) throws(DiagnosticError) -> String {
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: path), "cannot read the deployment file",
+          fix: "check the path; deployment files live in Content/deployments/")
+      ])
+    }
+    if let text = String(validating: data, as: UTF8.self) { return text }
+    var decoder = UTF8()
+    var bytes = data.makeIterator()
+    var (line, column, offset) = (1, 1, 0)
+    while true {
+      switch decoder.decode(&bytes) {
+      case .scalarValue(let scalar):
+        offset += UTF8.width(scalar)
+        if scalar == "\n" { (line, column) = (line + 1, 1) } else { column += 1 }
+        continue
+      case .emptyInput:
+        break
+      case .error:
+        let byte = String(data[data.startIndex + offset], radix: 16, uppercase: true)
+        throw DiagnosticError([
+          .error(
+            at: SourceLocation(path: path, line: line, column: column),
+            "the file is not UTF-8 text: the byte 0x\(byte) here is not UTF-8",
+            fix: "save the file as UTF-8 (in most editors: Save with encoding, UTF-8)")
+        ])
+      }
+      break
+    }
+    throw DiagnosticError([.error(at: SourceLocation(path: path), "the file is not UTF-8 text")])
   }
 
   func location(of node: Node?) -> SourceLocation {
@@ -42,8 +79,12 @@ struct YAMLFile {
         at: SourceLocation(path: path, line: context.mark.line, column: context.mark.column),
         "invalid YAML: duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))",
         fix: "keep one entry for each key")
+    case .reader(let problem, let offset, _, _):
+      return .error(
+        at: SourceLocation(path: path), "invalid YAML: \(problem) at byte \(offset ?? 0)", fix: fix)
     default:
-      return .error(at: SourceLocation(path: path), "invalid YAML: \(error)", fix: fix)
+      // Yams' own description of other errors quotes the file's line, which may hold a secret.
+      return .error(at: SourceLocation(path: path), "invalid YAML", fix: fix)
     }
   }
 }

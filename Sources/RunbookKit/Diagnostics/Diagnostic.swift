@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a problem is: a path relative to the runbook root, and a 1-based line and column.
 ///
 /// A line or column of 0 means unknown and is left out of the description.
@@ -109,4 +111,57 @@ extension Array where Element == Diagnostic {
   public var hasErrors: Bool { contains { $0.severity == .error } }
   public var errors: [Diagnostic] { filter { $0.severity == .error } }
   public var warnings: [Diagnostic] { filter { $0.severity == .warning } }
+}
+
+/// Text for a terminal: control characters (ESC, BEL, NUL…), bidi controls and other invisible
+/// format characters are shown as `<U+001B>` instead of being sent, so that no file or value a
+/// message quotes can set the title, clear the screen or reorder what the reader sees. Line
+/// breaks and tabs stay.
+public enum TerminalText {
+  public static func safe(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+      if needsEscape(scalar) {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        result += "<U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)>"
+      } else {
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar == "\n" || scalar == "\t" { return false }
+    switch scalar.properties.generalCategory {
+    case .control, .format, .lineSeparator, .paragraphSeparator: return true
+    default: return false
+    }
+  }
+}
+
+/// An error in words a user can act on: "No space left on device", "File name too long", not
+/// Foundation's "The operation could not be completed (error 512)".
+public enum ErrorReason {
+  public static func of(_ error: any Error) -> String {
+    if let described = (error as? any LocalizedError)?.errorDescription,
+      !(error is CocoaError)
+    {
+      return described
+    }
+    let ns = error as NSError
+    var underlying: NSError? = ns
+    while let current = underlying {
+      if current.domain == NSPOSIXErrorDomain, let code = Int32(exactly: current.code) {
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
+        return String(cString: strerror(code)) + path
+      }
+      underlying = current.userInfo[NSUnderlyingErrorKey] as? NSError
+    }
+    if let path = ns.userInfo[NSFilePathErrorKey] as? String {
+      return "the file system refused \(path)"
+    }
+    return ns.localizedDescription
+  }
 }

@@ -2,11 +2,17 @@ import Foundation
 
 /// The only part of runbook that writes `Output/`.
 ///
-/// Each deployment's site is written to a hidden folder beside its place and swapped in whole,
-/// so a failed or interrupted build never leaves a half-written site, and a deployment that
-/// fails keeps its last good one. Pages that no longer exist go with the old folder.
+/// Each deployment's site is written to a hidden folder beside its place and swapped in whole
+/// (one `renameat2(RENAME_EXCHANGE)`), so a failed or killed build never leaves a half-written
+/// site, and a deployment that fails keeps its last good one. Pages that no longer exist go with
+/// the old folder. One build at a time holds the folder (`lock()`); the next one finishes or
+/// rolls back a swap a crash interrupted and removes what killed builds left.
 public struct OutputWriter: SiteSink {
   public let folder: URL
+  /// Told the process id of the build that holds the folder, when this one has to wait.
+  public let waiting: (@Sendable (Int32) -> Void)?
+  /// The file whose `flock` says which build holds the folder; it holds that build's pid.
+  public static let lockFile = ".runbook-lock"
   /// The list of the sites runbook wrote here, one line each: id, name, stages, steps, runbook.
   /// One file for all of them, not one per site: a thousand sites are a thousand fewer files.
   public static let manifest = ".runbook-sites"
@@ -14,8 +20,9 @@ public struct OutputWriter: SiteSink {
   /// into each site: a thousand sites then cost a thousand links, not a thousand copies.
   public static let sharedFolder = ".runbook-shared"
 
-  public init(folder: URL) {
+  public init(folder: URL, waiting: (@Sendable (Int32) -> Void)? = nil) {
     self.folder = folder
+    self.waiting = waiting
   }
 
   public var place: String { folder.path }
@@ -23,42 +30,151 @@ public struct OutputWriter: SiteSink {
   /// Writes one deployment's site into `<folder>/<id>/`, replacing what was there.
   public func write(_ site: DeploymentSite) throws {
     let fileManager = FileManager.default
-    try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Self.makeFolder(folder.path)
     let id = site.deployment.id
     let staging = folder.appendingPathComponent(".\(id).new-\(getpid())")
-    let retired = folder.appendingPathComponent(".\(id).old-\(getpid())")
+    let ready = folder.appendingPathComponent(".\(id).ready-\(getpid())")
     let destination = folder.appendingPathComponent(id)
     try? fileManager.removeItem(at: staging)
     do {
-      try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+      try Self.makeFolder(staging.path)
       var folders = Set<String>()
       for file in site.files {
         let path = staging.path + "/" + file.path
         if let slash = file.path.lastIndex(of: "/") {
           let parent = staging.path + "/" + file.path[..<slash]
-          if folders.insert(parent).inserted {
-            try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-          }
+          if folders.insert(parent).inserted { try Self.makeFolder(parent) }
         }
         // A shared file is linked when `writeShared` put it in place; written otherwise.
         if !(file.shared && link(sharedPath(file.path), path) == 0) {
           try Self.writeFile(path, file.data)
         }
       }
-      if fileManager.fileExists(atPath: destination.path) {
-        try fileManager.moveItem(at: destination, to: retired)
-      }
-      do {
-        try fileManager.moveItem(at: staging, to: destination)
-      } catch {
-        // Put the last good site back before reporting.
-        try? fileManager.moveItem(at: retired, to: destination)
-        throw error
-      }
-      try? fileManager.removeItem(at: retired)
+      // Complete: from here on, an interrupted swap is finished by the next build.
+      try Self.rename(staging.path, ready.path)
+      try swap(ready: ready, into: destination, id: id)
     } catch {
       try? fileManager.removeItem(at: staging)
+      try? fileManager.removeItem(at: ready)
       throw error
+    }
+  }
+
+  /// Puts the complete site at `ready` in place of `destination`: exchanged with the old site in
+  /// one step where the file system can (ext4, xfs, btrfs, tmpfs), else in two renames that the
+  /// next build's `recover` completes or undoes if a crash falls between them.
+  private func swap(ready: URL, into destination: URL, id: String) throws {
+    if Self.exchange(ready.path, destination.path) {
+      try? FileManager.default.removeItem(at: ready)
+      return
+    }
+    guard FileManager.default.fileExists(atPath: destination.path) else {
+      try Self.rename(ready.path, destination.path)
+      return
+    }
+    let retired = folder.appendingPathComponent(".\(id).old-\(getpid())")
+    try Self.rename(destination.path, retired.path)
+    do {
+      try Self.rename(ready.path, destination.path)
+    } catch {
+      // Put the last good site back before reporting.
+      try? Self.rename(retired.path, destination.path)
+      throw error
+    }
+    try? FileManager.default.removeItem(at: retired)
+  }
+
+  private typealias Renameat2 =
+    @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+
+  /// glibc's `renameat2`, which Swift's Glibc module does not declare; nil before glibc 2.28.
+  private static let renameat2: Renameat2? = dlsym(
+    UnsafeMutableRawPointer(bitPattern: 0), "renameat2"
+  ).map { unsafeBitCast($0, to: Renameat2.self) }
+
+  /// Swaps two existing paths in one step; false when either is missing or the file system
+  /// cannot.
+  static func exchange(_ first: String, _ second: String) -> Bool {
+    guard let renameat2 else { return false }
+    let renameExchange: UInt32 = 2
+    return renameat2(AT_FDCWD, first, AT_FDCWD, second, renameExchange) == 0
+  }
+
+  /// `mkdir -p`, with the reason in words when it fails (a name too long, a full disk).
+  static func makeFolder(_ path: String) throws {
+    if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+    guard errno == ENOENT else { throw OutputError(errno: errno, path: path) }
+    try makeFolder((path as NSString).deletingLastPathComponent)
+    if mkdir(path, 0o755) != 0 && errno != EEXIST { throw OutputError(errno: errno, path: path) }
+  }
+
+  static func rename(_ from: String, _ to: String) throws {
+    guard Glibc.rename(from, to) == 0 else { throw OutputError(errno: errno, path: to) }
+  }
+
+  // MARK: One build at a time, and what a killed build left
+
+  /// Holds the folder for one build until it goes (or the process dies: the kernel lets go of
+  /// an `flock` then).
+  final class Lock {
+    let descriptor: Int32
+    init(descriptor: Int32) { self.descriptor = descriptor }
+    deinit { close(descriptor) }
+  }
+
+  /// Takes the folder's lock, waiting (after saying for whom) while another build holds it, then
+  /// recovers what an interrupted build left.
+  public func lock() throws -> AnyObject? {
+    try Self.makeFolder(folder.path)
+    let path = folder.appendingPathComponent(Self.lockFile).path
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw OutputError(errno: errno, path: path) }
+    let held = Lock(descriptor: descriptor)
+    if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      let holder = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap {
+        Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+      }
+      waiting?(holder ?? 0)
+      while flock(descriptor, LOCK_EX) != 0 {
+        guard errno == EINTR else { throw OutputError(errno: errno, path: path) }
+      }
+    }
+    let pid = Data("\(getpid())\n".utf8)
+    _ = ftruncate(descriptor, 0)
+    _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    recover()
+    return held
+  }
+
+  /// What a build killed while writing left: a swap between its two renames is finished (the
+  /// new site was complete) or undone (it was not), and every work folder and temporary file
+  /// goes. Only called with the lock held, when no other build is writing.
+  public func recover() {
+    let fileManager = FileManager.default
+    guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return }
+    let work = names.compactMap { name -> (name: String, id: String, kind: String)? in
+      guard let match = name.wholeMatch(of: #/\.(.+)\.(new|ready|old)-[0-9]+/#) else { return nil }
+      return (name, String(match.output.1), String(match.output.2))
+    }
+    for kind in ["ready", "old"] {
+      for entry in work where entry.kind == kind {
+        let destination = folder.appendingPathComponent(entry.id).path
+        if !fileManager.fileExists(atPath: destination) {
+          _ = Glibc.rename(folder.appendingPathComponent(entry.name).path, destination)
+        }
+      }
+    }
+    for entry in work {
+      let path = folder.appendingPathComponent(entry.name)
+      if fileManager.fileExists(atPath: path.path) { try? fileManager.removeItem(at: path) }
+    }
+    // Temporary files of the shared files and the assets.
+    for top in [Self.sharedFolder, "assets"] {
+      let base = folder.appendingPathComponent(top)
+      guard let files = fileManager.enumerator(atPath: base.path) else { continue }
+      for case let file as String in files where file.contains(/\.new-[0-9]+$/) {
+        try? fileManager.removeItem(atPath: base.path + "/" + file)
+      }
     }
   }
 
@@ -75,7 +191,7 @@ public struct OutputWriter: SiteSink {
       let parent = (path as NSString).deletingLastPathComponent
       try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
       let temporary = path + ".new-\(getpid())"
-      if (try? Self.writeFile(temporary, file.data)) != nil, rename(temporary, path) != 0 {
+      if (try? Self.writeFile(temporary, file.data)) != nil, Glibc.rename(temporary, path) != 0 {
         unlink(temporary)
       }
     }
@@ -85,9 +201,7 @@ public struct OutputWriter: SiteSink {
   /// which is what makes the site appear at once; syncing each file would only slow a batch.
   static func writeFile(_ path: String, _ data: Data) throws {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-    }
+    guard descriptor >= 0 else { throw OutputError(errno: errno, path: path) }
     defer { close(descriptor) }
     try data.withUnsafeBytes { buffer in
       var offset = 0
@@ -97,7 +211,7 @@ public struct OutputWriter: SiteSink {
         let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+          throw OutputError(errno: errno, path: path)
         }
         offset += written
       }
@@ -117,9 +231,16 @@ public struct OutputWriter: SiteSink {
     for file in files {
       if file.path.contains("/") {
         let url = folder.appendingPathComponent(file.path)
-        try FileManager.default.createDirectory(
-          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try file.data.write(to: url, options: .atomic)
+        let parent = url.deletingLastPathComponent()
+        try Self.makeFolder(parent.path)
+        let temporary = url.path + ".new-\(getpid())"
+        try Self.writeFile(temporary, file.data)
+        do {
+          try Self.rename(temporary, url.path)
+        } catch {
+          unlink(temporary)
+          throw error
+        }
       } else {
         try writeTopLevel(file.path, contents: file.data)
       }
@@ -128,12 +249,14 @@ public struct OutputWriter: SiteSink {
 
   /// Writes a file at the top of the output folder through a temporary file and a rename.
   func writeTopLevel(_ name: String, contents: Data) throws {
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Self.makeFolder(folder.path)
     let temporary = folder.appendingPathComponent(".\(name).new-\(getpid())")
-    try contents.write(to: temporary)
-    if rename(temporary.path, folder.appendingPathComponent(name).path) != 0 {
+    try Self.writeFile(temporary.path, contents)
+    do {
+      try Self.rename(temporary.path, folder.appendingPathComponent(name).path)
+    } catch {
       try? FileManager.default.removeItem(at: temporary)
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: name])
+      throw error
     }
   }
 
@@ -175,5 +298,16 @@ public struct OutputWriter: SiteSink {
         .map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: "\t")
     }
     try writeTopLevel(Self.manifest, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+  }
+}
+
+/// Why the output could not be written, in words ("No space left on device"), with the file:
+/// what Foundation's errors say as "error 512".
+public struct OutputError: Error, LocalizedError, Equatable {
+  public var errno: Int32
+  public var path: String
+
+  public var errorDescription: String? {
+    "\(String(cString: strerror(errno))) (\(path))"
   }
 }

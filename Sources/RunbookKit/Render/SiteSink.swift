@@ -16,6 +16,14 @@ public protocol SiteSink: Sendable {
     -> [SiteEntry]
   /// The files at the top, beside the sites: the index page and the assets it uses.
   func writeTopLevel(_ files: [SiteFile]) throws
+  /// Takes the sink for this build alone, waiting for another build that holds it, and puts
+  /// right what an interrupted build left; the sink is the build's until the returned object
+  /// goes. nil when the sink needs no lock.
+  func lock() throws -> AnyObject?
+}
+
+extension SiteSink {
+  public func lock() throws -> AnyObject? { nil }
 }
 
 /// A site as the index lists it.

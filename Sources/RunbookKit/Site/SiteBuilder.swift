@@ -80,6 +80,20 @@ public struct SiteBuilder: Sendable {
   /// Builds every deployment into `sink`; with none (`runbook check`), writes nothing.
   public func build(into sink: (any SiteSink)?) -> BuildReport {
     var report = BuildReport()
+    // Held until the build returns: one build at a time writes a folder.
+    let held: AnyObject?
+    do {
+      held = try sink?.lock()
+    } catch {
+      report.diagnostics.append(
+        .error(
+          at: SourceLocation(
+            path: options.location.display(URL(fileURLWithPath: sink?.place ?? ""))),
+          "cannot take the output folder: \(ErrorReason.of(error))",
+          fix: "check that the output folder is writable"))
+      return report
+    }
+    defer { withExtendedLifetime(held) {} }
     guard let loaded = load(&report) else { return report }
     let compiled = compile(loaded, &report)
     // What is wrong with the pages is wrong for every deployment: said once, and then no site is
@@ -106,8 +120,8 @@ private extension SiteBuilder {
   struct DeploymentFile: Sendable {
     var id: String
     var path: String
-    /// Nil when the file could not be read.
-    var text: String?
+    /// The file's text, or why it cannot be read.
+    var text: Result<String, DiagnosticError>
   }
 
   /// A deployment's outcome: its values parsed and checked, or why not.
@@ -125,9 +139,12 @@ private extension SiteBuilder {
       return nil
     }
     report.diagnostics += runbook.warnings.map { options.strict ? $0.promotedToError : $0 }
+    // A file named twice on the command line is built once.
+    var seen = Set<String>()
     let urls =
-      options.deploymentFiles.isEmpty
-      ? runbook.defaultDeploymentFiles() : options.deploymentFiles.map { location.url($0) }
+      (options.deploymentFiles.isEmpty
+      ? runbook.defaultDeploymentFiles() : options.deploymentFiles.map { location.url($0) })
+      .filter { seen.insert($0.standardizedFileURL.path).inserted }
     if urls.isEmpty {
       report.diagnostics.append(
         .error(
@@ -137,19 +154,21 @@ private extension SiteBuilder {
       return nil
     }
     let files = ParallelWork.map(count: urls.count) { index in
-      DeploymentFile(
-        id: urls[index].deletingPathExtension().lastPathComponent,
-        path: location.display(urls[index]),
-        text: try? String(contentsOf: urls[index], encoding: .utf8))
+      let path = location.display(urls[index])
+      return DeploymentFile(
+        id: urls[index].deletingPathExtension().lastPathComponent, path: path,
+        text: Result { () throws(DiagnosticError) in try YAMLFile.read(urls[index], path: path) })
     }
     return Loaded(runbook: runbook, templates: templates, files: files)
   }
 
   /// A deployment file parsed and checked against the definition: its values are known good
   /// before anything is filled in for it.
-  static func check(_ file: DeploymentFile, _ definition: RunbookDefinition)
-    throws(DiagnosticError) -> Deployment
-  {
+  ///
+  /// - Parameter twins: the other files whose site would have the same folder.
+  static func check(
+    _ file: DeploymentFile, _ definition: RunbookDefinition, twins: [String] = []
+  ) throws(DiagnosticError) -> Deployment {
     let at = SourceLocation(path: file.path)
     guard Deployment.isValidID(file.id) else {
       throw DiagnosticError([
@@ -160,13 +179,27 @@ private extension SiteBuilder {
         )
       ])
     }
-    guard let text = file.text else {
+    guard !Deployment.reservedIDs.contains(file.id.lowercased()) else {
       throw DiagnosticError([
         .error(
-          at: at, "cannot read the deployment file",
-          fix: "check the path; deployment files live in Content/deployments/")
+          at: at,
+          "the site of '\(file.id)' would be written where the output's own '\(file.id)' is",
+          fix:
+            "rename the file: \(Deployment.reservedIDs.sorted().map { "'\($0)'" }.joined(separator: ", ")) are the output folder's own"
+        )
       ])
     }
+    guard twins.isEmpty else {
+      throw DiagnosticError([
+        .error(
+          at: at,
+          "\(file.path) and \(twins.joined(separator: " and ")) would both be written to the site '\(file.id)'",
+          fix:
+            "rename or remove one of them: a site's folder is its file's name without .yml or .yaml"
+        )
+      ])
+    }
+    let text = try file.text.get()
     return try Deployment(id: file.id, path: file.path, text: text, definition: definition)
   }
 
@@ -211,9 +244,12 @@ private extension SiteBuilder {
         paper: options.paper
       ).compile(selection: selection)
     }
+    let paths = Dictionary(grouping: files, by: \.id).mapValues { $0.map(\.path) }
     let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
+      let file = files[index]
       let checked = Result { () throws(DiagnosticError) in
-        try Self.check(files[index], definition)
+        try Self.check(
+          file, definition, twins: (paths[file.id] ?? []).filter { $0 != file.path })
       }
       return fillOne(
         checked, (try? checked.get()).map { sites[$0.choices] } ?? compiled, definition,
@@ -298,7 +334,7 @@ private extension SiteBuilder {
         diagnostics: diagnostics + [
           .error(
             at: SourceLocation(path: options.location.display(folder)),
-            "cannot write the site: \(error.localizedDescription)",
+            "cannot write the site: \(ErrorReason.of(error))",
             fix: "check that the output folder is writable and the disk has room")
         ])
     }
@@ -320,7 +356,7 @@ private extension SiteBuilder {
       report.diagnostics.append(
         .error(
           at: SourceLocation(path: options.location.display(URL(fileURLWithPath: sink.place))),
-          "cannot write the index: \(error.localizedDescription)",
+          "cannot write the index: \(ErrorReason.of(error))",
           fix: "check that the output folder is writable"))
     }
   }
