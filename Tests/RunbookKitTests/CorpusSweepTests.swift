@@ -17,7 +17,14 @@ import Testing
 
   static func pages(in corpus: URL) -> [String] {
     let all = FileManager.default.enumerator(atPath: corpus.path)?.allObjects as? [String] ?? []
-    return all.filter { $0.hasSuffix(".md") && !$0.hasPrefix("includes/") }.sorted()
+    return all.filter {
+      $0.hasSuffix(".md") && !$0.hasPrefix("includes/") && !Self.isTableOfContents($0)
+    }.sorted()
+  }
+
+  /// `toc.md`: the docs' navigation, headings that are links, not a procedure.
+  static func isTableOfContents(_ page: String) -> Bool {
+    page == "toc.md" || page.hasSuffix("/toc.md")
   }
 
   static let pages = pages(in: mimdocs)
@@ -55,8 +62,33 @@ import Testing
   }
 
   @Test func theCorporaAreThere() {
-    #expect(Self.pages.count == 103)
+    // 103 pages, three of them tables of contents.
+    #expect(Self.pages.count == 100)
     #expect(Self.sharePointPages.count == 148)
+  }
+
+  // Regression test for #13: a page with two H2 headings of one slug wrote both stages to one
+  // file, the first one lost, and the build said it succeeded.
+  @Test func aTableOfContentsWithTwoHeadingsOfOneSlugStopsTheBuildNamingBoth() throws {
+    let slot = "Content/toc-collision.yml"
+    try Self.definition(for: "bhold/toc.md", in: Self.mimdocs, upstream: Self.mimUpstream).write(
+      to: Self.root.appendingPathComponent(slot), atomically: true, encoding: .utf8)
+    let report = SiteBuilder(
+      options: BuildOptions(
+        location: RunbookLocation(root: Self.root, definition: slot), buildDate: "2026-01-01")
+    ).build(into: MemorySite())
+    #expect(report.built.isEmpty)
+    let fix =
+      "\n  fix: give one of the two H2 headings other words (the page is your copy: edit it), or make one an H3 inside the other's stage"
+    #expect(
+      report.diagnostics.errors.map {
+        $0.description.replacingOccurrences(of: Self.mimdocs.path + "/", with: "")
+      } == [
+        "bhold/toc.md:70: error: the stage 'Password Change Notification Service' would be written to toc/password-change-notification-service.html, as the stage 'Password Change Notification Service' at line 34 is"
+          + fix,
+        "bhold/toc.md:77: error: the stage 'Self service password Reset' would be written to toc/self-service-password-reset.html, as the stage 'Self-Service Password Reset' at line 36 is"
+          + fix,
+      ])
   }
 
   @Test(arguments: pages)

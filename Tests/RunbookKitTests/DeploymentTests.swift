@@ -65,8 +65,8 @@ import Testing
           fix: an account name is the sAMAccountName without the domain (for example svc-mimservice, or MIMSync$ for a gMSA)
         Content/deployments/fabrikam.yml:11:16: error: 'identity..fabrikam.com' (portal_host) is not a fully qualified domain name: it has an empty label (two dots together, or a dot at an end)
           fix: a fully qualified domain name is labels joined by '.' (for example mim.fabrikam.com)
-        Content/deployments/fabrikam.yml:14:21: error: the value of 'service_password' looks like a password, not a reference to where the password is kept
-          fix: give where the password is kept, not the password: a reference such as "vault://kv/mim/svc-mimservice" or "KeePass: MIM/Service"
+        Content/deployments/fabrikam.yml:14:21: error: the value of 'service_password' is not a reference to a password store (vault, keepass, op, bw, azurekv, awssm, cyberark, pass): it may be the password itself
+          fix: give where the password is kept, not the password: 'SCHEME://PATH' or 'Store: entry', such as "vault://kv/mim/svc-mimservice" or "KeePass: MIM/Service"; a store of your own goes under 'secret_schemes:' in the runbook definition
         """)
   }
 

@@ -18,11 +18,46 @@ public struct Deployment: Sendable, Hashable {
   /// Whether `id` can name a deployment: it names the site's folder and the browser's store of
   /// ticks, so it is plain: ASCII letters, digits, '-', '_' and '.', starting with a letter or
   /// digit.
+  /// What the output folder holds beside the sites (`Output/index.html`, `Output/assets/`,
+  /// `Output/404.html`): no deployment may take their names.
+  public static let reservedIDs: Set<String> = ["index.html", "assets", "404.html"]
+
   public static func isValidID(_ id: String) -> Bool {
     guard let first = id.first, first.isASCII, first.isLetter || first.isNumber else {
       return false
     }
     return id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+  }
+
+  /// A character a reader cannot see or that changes how text around it shows: controls (NUL,
+  /// BEL, ESC), bidi overrides and isolates, zero-width characters and other format characters,
+  /// named by code point and place ("U+202E (a bidi control) at character 5"); nil when none.
+  static func invisibleCharacter(in text: String) -> String? {
+    for (offset, scalar) in text.unicodeScalars.enumerated() where scalar != "\n" && scalar != "\r"
+    {
+      let what: String
+      switch scalar.properties.generalCategory {
+      case .control: what = "a control character"
+      case .format:
+        what = scalar.properties.isBidiControl ? "a bidi control" : "an invisible format character"
+      case .lineSeparator, .paragraphSeparator: what = "a line separator"
+      case .privateUse, .unassigned, .surrogate: what = "a character with no meaning"
+      default: continue
+      }
+      let code = String(scalar.value, radix: 16, uppercase: true)
+      return
+        "U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) (\(what)) at character \(offset + 1)"
+    }
+    return nil
+  }
+
+  static let invisibleFix =
+    "retype the value: text copied from chats, mails or PDFs can carry characters that do not show, and would be copied into commands"
+
+  /// The 1-based character position of a UTF-8 offset in `text`.
+  static func position(of utf8Offset: Int, in text: String) -> Int {
+    let index = text.utf8.index(text.utf8.startIndex, offsetBy: utf8Offset)
+    return text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: index) + 1
   }
 
   /// Where a value stands, or the file when it is not known.
@@ -59,7 +94,19 @@ extension Deployment {
         .error(at: file.location(of: entry.keyNode), "unknown key '\(entry.key)'", fix: suggestion))
     }
     name = root[key: "name"]?.string ?? ""
-    if name.contains(where: \.isNewline) {
+    let passwords = SampleMatcher.passwords(of: definition.values)
+    if let invisible = Self.invisibleCharacter(in: name) {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "name"]),
+          "the deployment's name holds \(invisible)", fix: Self.invisibleFix))
+    } else if let found = passwords.occurrences(in: name).first {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "name"]),
+          "the deployment's name holds a sample password, at character \(Self.position(of: found.range.lowerBound, in: name))",
+          fix: "a name is shown on every page: give a display name without passwords"))
+    } else if name.contains(where: \.isNewline) {
       diagnostics.append(
         .error(
           at: file.location(of: root[key: "name"]),
@@ -127,7 +174,20 @@ extension Deployment {
             fix: "give one line of text, such as '\(entry.key): \(spec.samples.first ?? "")'"))
         continue
       }
-      if let problem = spec.kind.problem(with: value) {
+      if let invisible = Self.invisibleCharacter(in: value) {
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.value), "the value of '\(entry.key)' holds \(invisible)",
+            fix: Self.invisibleFix))
+      } else if spec.kind != .secret, let found = passwords.occurrences(in: value).first {
+        diagnostics.append(
+          .error(
+            at: file.location(of: entry.value),
+            "the value of '\(entry.key)' holds a sample password, at character \(Self.position(of: found.range.lowerBound, in: value))",
+            fix:
+              "the value is shown on the pages as it is: give the real \(spec.kind.rawValue), never a password"
+          ))
+      } else if let problem = spec.kind.problem(with: value, schemes: definition.secretSchemes) {
         let shown =
           spec.kind == .secret ? "the value of '\(entry.key)'" : "'\(value)' (\(entry.key))"
         diagnostics.append(

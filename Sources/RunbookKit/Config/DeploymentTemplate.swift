@@ -46,10 +46,22 @@ public struct DeploymentTemplate: Sendable {
         )
       ])
     }
-    guard !FileManager.default.fileExists(atPath: file.path) else {
+    guard !Deployment.reservedIDs.contains(name.lowercased()) else {
       throw DiagnosticError([
         .error(
-          at: SourceLocation(path: display(file)), "the file exists already",
+          at: SourceLocation(path: display(file)),
+          "'\(name)' is a name the output folder uses for itself",
+          fix:
+            "pick another name: \(Deployment.reservedIDs.sorted().joined(separator: ", ")) are taken"
+        )
+      ])
+    }
+    // `NAME.yaml` would give the same site as `NAME.yml`.
+    let twin = folder.appendingPathComponent("\(name).yaml")
+    for existing in [file, twin] where FileManager.default.fileExists(atPath: existing.path) {
+      throw DiagnosticError([
+        .error(
+          at: SourceLocation(path: display(existing)), "the file exists already",
           fix: "pick another name, or edit that file")
       ])
     }
@@ -60,7 +72,7 @@ public struct DeploymentTemplate: Sendable {
       throw DiagnosticError([
         .error(
           at: SourceLocation(path: display(file)),
-          "cannot write the file: \(error.localizedDescription)",
+          "cannot write the file: \(ErrorReason.of(error))",
           fix: "check that the folder is writable")
       ])
     }

@@ -88,6 +88,8 @@ public struct RunbookDefinition: Sendable {
   public var keep: [String]
   /// Rewrites parameters written with an en dash in commands (`–Name`) to `-Name`.
   public var fixDashes: Bool
+  /// The password stores a `secret` value may refer to: the defaults and `secret_schemes:`.
+  public var secretSchemes: [String] = ValueKind.defaultSecretSchemes
   /// H2 headings that are reference, not procedure: a heading that is one of them, or starts
   /// with one, any case ("See also", "Troubleshooting").
   public var reference: [String]
@@ -118,7 +120,7 @@ extension RunbookDefinition {
     }
     let known = [
       "title", "version", "upstream", "source", "checks", "deployments", "images", "start", "pages",
-      "values", "keep", "fix_dashes", "reference", "choices",
+      "values", "keep", "fix_dashes", "reference", "choices", "secret_schemes",
     ]
     for entry in root.entries where !known.contains(entry.key) {
       diagnostics.append(
@@ -177,6 +179,19 @@ extension RunbookDefinition {
     }
 
     keep = root[key: "keep"]?.sequence?.compactMap(\.string) ?? []
+    let extraSchemes = root[key: "secret_schemes"]?.sequence?.compactMap(\.string) ?? []
+    for scheme in extraSchemes
+    where !scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+      || scheme.isEmpty
+    {
+      diagnostics.append(
+        .error(
+          at: file.location(of: root[key: "secret_schemes"]),
+          "the secret scheme '\(scheme)' is not a name of letters, digits and '-'",
+          fix: "list store names as written before '://' or ': ', such as 'hashicorp' or 'Passbolt'"
+        ))
+    }
+    secretSchemes = ValueKind.defaultSecretSchemes + extraSchemes.map { $0.lowercased() }
     choices = []
     for entry in root[key: "choices"]?.entries ?? [] {
       let kinds = [ChoiceSpec.Kind.text, .tabs, .zonePivots].filter {

@@ -3,8 +3,16 @@
 public enum ValueKind: String, Sendable, CaseIterable {
   case netbios, hostname, fqdn, url, account, email, port, text, secret
 
+  /// The stores a secret reference may name when the runbook definition adds none
+  /// (`secret_schemes:`): `vault://…`, `op://…`, `KeePass: …`.
+  public static let defaultSecretSchemes = [
+    "vault", "keepass", "op", "bw", "azurekv", "awssm", "cyberark", "pass",
+  ]
+
   /// Why `value` is not of this kind, or nil when it is.
-  public func problem(with value: String) -> String? {
+  ///
+  /// - Parameter schemes: the password stores a secret reference may name.
+  public func problem(with value: String, schemes: [String] = defaultSecretSchemes) -> String? {
     if value.isEmpty { return "is empty" }
     if value.contains(where: { $0.isNewline }) { return "spans more than one line" }
     if self == .netbios || self == .hostname || self == .fqdn, value.contains("://") {
@@ -78,9 +86,9 @@ public enum ValueKind: String, Sendable, CaseIterable {
       }
       return nil
     case .secret:
-      return Self.isSecretReference(value)
+      return Self.isSecretReference(value, schemes: schemes)
         ? nil
-        : "looks like a password, not a reference to where the password is kept"
+        : "is not a reference to a password store (\(schemes.joined(separator: ", "))): it may be the password itself"
     }
   }
 
@@ -102,7 +110,7 @@ public enum ValueKind: String, Sendable, CaseIterable {
     case .text: return "any single line of text"
     case .secret:
       return
-        "give where the password is kept, not the password: a reference such as \"vault://kv/mim/svc-mimservice\" or \"KeePass: MIM/Service\""
+        "give where the password is kept, not the password: 'SCHEME://PATH' or 'Store: entry', such as \"vault://kv/mim/svc-mimservice\" or \"KeePass: MIM/Service\"; a store of your own goes under 'secret_schemes:' in the runbook definition"
     }
   }
 
@@ -120,17 +128,21 @@ public enum ValueKind: String, Sendable, CaseIterable {
     return nil
   }
 
-  /// A reference names a store: a URL-like `scheme://path` or a `Store: entry` prefix.
-  static func isSecretReference(_ value: String) -> Bool {
+  /// A reference names a known store: `SCHEME://PATH` (`vault://kv/mim/svc`,
+  /// `op://Infra/MIM/password`) or `Store: entry` (`KeePass: Lab/MIM service accounts`), the
+  /// scheme or store one of `schemes`, any case. `Summer:2024!` and `hunter2://Tr0ub4dor&3`
+  /// name no store: they are passwords that happen to hold a colon.
+  static func isSecretReference(
+    _ value: String, schemes: [String] = defaultSecretSchemes
+  ) -> Bool {
+    let known = Set(schemes.map { $0.lowercased() })
     if let range = value.range(of: "://") {
-      let scheme = value[..<range.lowerBound]
-      return !scheme.isEmpty && !value[range.upperBound...].isEmpty
-        && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+      let path = value[range.upperBound...]
+      return known.contains(value[..<range.lowerBound].lowercased()) && !path.isEmpty
+        && !path.contains(where: \.isWhitespace)
     }
-    guard let colon = value.firstIndex(of: ":") else { return false }
-    let store = value[..<colon]
-    let entry = value[value.index(after: colon)...].trimmingPrefix(" ")
-    return store.first?.isLetter == true && !entry.isEmpty
-      && store.allSatisfy { $0.isLetter || $0.isNumber || " -_".contains($0) }
+    guard let colon = value.range(of: ": ") else { return false }
+    let entry = value[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+    return known.contains(value[..<colon.lowerBound].lowercased()) && !entry.isEmpty
   }
 }

@@ -18,17 +18,25 @@ public struct IncludeFiles: Sendable {
   /// The files of code includes (`:::code source="…":::`, `[!code-…[…](…)]`), as they are;
   /// nil for a path that names no readable file.
   public var code: [String: File?] = [:]
+  /// Paths not read because a symbolic link on the way leads out of the source folder: the link.
+  public var refused: [String: String] = [:]
 
   public init() {}
 
   /// Reads every include of `text` (written on a page in `directory`), and theirs.
   ///
   /// - Parameter display: how diagnostics show a file.
-  public init(of text: String, in directory: URL, display: (URL) -> String) {
+  /// - Parameter root: the source folder, which no symbolic link may lead out of.
+  public init(of text: String, in directory: URL, root: URL? = nil, display: (URL) -> String) {
     var queue = Self.paths(in: text).map { Self.normalize($0) }
-    readCode(Self.codePaths(in: text), in: directory, display: display)
+    readCode(Self.codePaths(in: text), in: directory, root: root, display: display)
     while let path = queue.popLast() {
       guard files[path] == nil else { continue }
+      if let root, let link = ContainedPath.escapingLink(path, from: directory, root: root) {
+        refused[path] = link
+        files[path] = .some(nil)
+        continue
+      }
       let url = directory.appendingPathComponent(path).standardizedFileURL
       guard let text = try? String(contentsOf: url, encoding: .utf8),
         let split = try? FrontMatter.split(text, path: display(url))
@@ -43,12 +51,19 @@ public struct IncludeFiles: Sendable {
       }
       readCode(
         Self.codePaths(in: split.body).map { folder.isEmpty ? $0 : folder + "/" + $0 },
-        in: directory, display: display)
+        in: directory, root: root, display: display)
     }
   }
 
-  private mutating func readCode(_ paths: [String], in directory: URL, display: (URL) -> String) {
+  private mutating func readCode(
+    _ paths: [String], in directory: URL, root: URL?, display: (URL) -> String
+  ) {
     for path in paths.map({ Self.normalize($0) }) where code[path] == nil {
+      if let root, let link = ContainedPath.escapingLink(path, from: directory, root: root) {
+        refused[path] = link
+        code[path] = .some(nil)
+        continue
+      }
       let url = directory.appendingPathComponent(path).standardizedFileURL
       code[path] = (try? String(contentsOf: url, encoding: .utf8)).map {
         File(path: display(url), body: $0, bodyLineOffset: 0)

@@ -102,6 +102,11 @@ extension Includes {
       guard let include = CodeInclude(paragraph) else { continue }
       let at = paragraph.location(in: path, offset: offset)
       let key = IncludeFiles.normalize(folder.isEmpty ? include.path : folder + "/" + include.path)
+      if let link = files.refused[key] {
+        diagnostics.append(Self.refusal("code include", include.path, link: link, at: at))
+        paragraph.remove()
+        continue
+      }
       guard let file = files.code[key] ?? nil else {
         diagnostics.append(
           .error(

@@ -47,6 +47,11 @@ struct Includes {
           include.remove()
           continue
         }
+        if let link = files.refused[key] {
+          diagnostics.append(Self.refusal("include", include.path, link: link, at: at))
+          include.remove()
+          continue
+        }
         guard let file = files.files[key] ?? nil else {
           diagnostics.append(
             .error(
@@ -70,6 +75,20 @@ struct Includes {
         include.replace(with: fragment, block: found.count == 1 && include.isWholeParagraph)
       }
     }
+  }
+
+  /// The error for a file a symbolic link would have taken out of the source folder.
+  static func refusal(_ what: String, _ path: String, link: String, at: SourceLocation)
+    -> Diagnostic
+  {
+    link.isEmpty
+      ? .error(
+        at: at, "the \(what) '\(path)' is outside the source folder",
+        fix: "keep the files that pages include inside the source folder")
+      : .error(
+        at: at,
+        "the \(what) '\(path)' leads outside the source folder through the symbolic link '\(link)'",
+        fix: "copy the file into the source folder instead of linking to it")
   }
 
   /// Relative links and images of an included file, made relative to the page; its own

@@ -30,7 +30,11 @@ public struct LinkResolver: Sendable {
   /// A relative link starts from the page's own folder in the docs, in the runbook and upstream;
   /// its query and anchor are kept (`x.md?tabs=a#step-2`; an empty `?` goes).
   public func resolve(_ url: String, page: String, stage: String) -> Resolution {
-    if url.isEmpty || Substitution.isAbsolute(url) { return .unchanged }
+    // A link that starts with a value was absolute before the value replaced its sample (only
+    // absolute URLs are substituted): while the runbook is compiled it starts with the value's
+    // placeholder, a private-use character.
+    let startsWithValue = url.unicodeScalars.first?.properties.generalCategory == .privateUse
+    if url.isEmpty || startsWithValue || Substitution.isAbsolute(url) { return .unchanged }
     if url.hasPrefix("/") {
       guard let origin = upstreamOrigin else {
         return .broken(

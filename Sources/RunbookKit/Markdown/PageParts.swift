@@ -122,6 +122,8 @@ struct PageParts {
       preamble = []
     }
     for index in stages.indices {
+      // A heading of punctuation only (`## !!!`) still names a file: `stage-N`.
+      if stages[index].slug.isEmpty { stages[index].slug = "stage-\(index + 1)" }
       if Self.isReference(stages[index].sourceTitle, among: reference) {
         stages[index].isReference = true
         stages[index].intro = stageBlocks[index]

@@ -35,7 +35,7 @@ extension Runbook {
           name: name, path: location.display(url), directory: url.deletingLastPathComponent(),
           folder: folder, text: pageText)
         page.includes = IncludeFiles(
-          of: page.body, in: page.directory, display: location.display)
+          of: page.body, in: page.directory, root: sourceFolder, display: location.display)
         let outline = PageRenderer(
           page: page, matcher: matcher, fixDashes: definition.fixDashes,
           reference: definition.reference
@@ -56,6 +56,7 @@ extension Runbook {
       }
     }
     diagnostics += Self.checkChoices(definition, pages: pages)
+    diagnostics += Self.checkOutputPaths(definition, outlines: outlines)
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
     self.pages = pages
     self.outlines = outlines
@@ -69,6 +70,17 @@ extension Runbook {
       for image in outline.images {
         let file = page.directory.appendingPathComponent(image.path).standardizedFileURL
         let inside = file.path.hasPrefix(page.directory.standardizedFileURL.path + "/")
+        if inside,
+          let link = ContainedPath.escapingLink(
+            image.path, from: page.directory, root: page.directory)
+        {
+          diagnostics.append(
+            .error(
+              at: image.location,
+              "the image '\(image.path)' leads outside the page's folder through the symbolic link '\(link)'",
+              fix: "copy the image into the page's folder instead of linking to it"))
+          continue
+        }
         if inside, let data = FileManager.default.contents(atPath: file.path) {
           if !(images[page.name]?.contains { $0.path == image.path } ?? false) {
             images[page.name, default: []].append(SiteFile(path: image.path, data: data))
@@ -90,6 +102,7 @@ extension Runbook {
         }
       }
     }
+    if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
     self.images = images
     self.missingImages = missing
     self.upstreamImages = upstreamImages
@@ -128,6 +141,48 @@ extension Runbook {
 
   /// Every `*.yml` and `*.yaml` file in the deployments folder, sorted by name.
   public func defaultDeploymentFiles() -> [URL] { location.deploymentFiles(of: definition) }
+
+  /// Every page writes its stages into a folder named after it, each stage a file named after
+  /// its heading: two pages of one name (in two folders, or listed twice), or two stages of one
+  /// slug, would write one file, the last one winning.
+  static func checkOutputPaths(_ definition: RunbookDefinition, outlines: [PageOutline])
+    -> [Diagnostic]
+  {
+    var diagnostics: [Diagnostic] = []
+    var pageByName: [String: PageOutline] = [:]
+    for outline in outlines {
+      var stageBySlug: [String: StageOutline] = [:]
+      for stage in outline.stages {
+        guard let first = stageBySlug[stage.slug] else {
+          stageBySlug[stage.slug] = stage
+          continue
+        }
+        diagnostics.append(
+          .error(
+            at: SourceLocation(path: outline.path, line: stage.line),
+            "the stage '\(stage.title)' would be written to \(outline.name)/\(stage.slug).html, as the stage '\(first.title)' at line \(first.line) is",
+            fix:
+              "give one of the two H2 headings other words (the page is your copy: edit it), or make one an H3 inside the other's stage"
+          ))
+      }
+      if let first = pageByName[outline.name] {
+        let twice = first.path == outline.path
+        diagnostics.append(
+          .error(
+            at: SourceLocation(path: definition.path),
+            twice
+              ? "the page \(outline.path) is in the runbook twice"
+              : "the pages \(first.path) and \(outline.path) would both be written to \(outline.name)/",
+            fix: twice
+              ? "list it once under 'pages:'"
+              : "rename one of the files: a page's stages are written to a folder named after the file"
+          ))
+        continue
+      }
+      pageByName[outline.name] = outline
+    }
+    return diagnostics
+  }
 
   /// A choice must name a page of the runbook, and each option's start text must be on it, or
   /// a deployment's `choose:` would silently show every alternative.
