@@ -12,31 +12,101 @@ public struct ServeError: Error, CustomStringConvertible {
 
 /// `runbook serve`'s HTTP server: static pages from a `ServeSession`, and the server-sent events
 /// that make open pages reload or show a failed rebuild's errors.
+///
+/// It holds under attack: only loopback names, its own addresses and `--allow-host` names are
+/// answered (DNS rebinding gets 421); a connection that does not read its responses is not read
+/// either (its output stays under the write buffer's high water mark); a request head must come
+/// within `Limits.headTimeout` and an idle connection closes after `Limits.idleTimeout`; open
+/// connections are capped below the descriptor limit.
 public final class LiveServer: Sendable {
+  /// What one server and each of its connections may take; tests shorten the durations.
+  public struct Limits: Sendable {
+    /// How long a request head may take to arrive, from the connection's start or from the
+    /// first byte of a request after an idle wait.
+    public var headTimeout: Duration = .seconds(10)
+    /// How long a connection may wait between a response and the next request.
+    public var idleTimeout: Duration = .seconds(60)
+    /// How often an event stream gets a `: ping` comment (and is closed if it cannot take it).
+    public var heartbeat: Duration = .seconds(30)
+    /// Open connections at most; more are accepted and closed at once.
+    public var maxConnections: Int = Limits.connectionCap(
+      descriptorLimit: Limits.descriptorLimit())
+    /// A connection is not read while this much of its output waits (low: read again).
+    public var writeBufferLow = 32 * 1024
+    public var writeBufferHigh = 256 * 1024
+
+    public init() {}
+
+    /// Descriptors kept for the files, the watcher and the event loop.
+    public static let reserve = 64
+
+    /// The connection cap under a descriptor limit: that limit less the reserve.
+    public static func connectionCap(descriptorLimit: Int) -> Int {
+      max(1, descriptorLimit - reserve)
+    }
+
+    /// The process's soft limit of open descriptors (`ulimit -n`).
+    public static func descriptorLimit() -> Int {
+      var limit = rlimit()
+      guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+      // Unlimited (RLIM_INFINITY, all bits set) counts as a million.
+      return Int(min(limit.rlim_cur, 1 << 20))
+    }
+  }
+
   public let session: ServeSession
+  private let allowHosts: [String]
+  private let limits: Limits
+  private let log: @Sendable (String) -> Void
   private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
   private let subscribers = Subscribers()
   /// The listening channel, set by `start` and read by `wait` and `stop` (from a signal queue).
   private let channel = Mutex<Channel?>(nil)
 
-  public init(session: ServeSession) {
+  /// - Parameters:
+  ///   - allowHosts: the names of `--allow-host`, answered besides loopback and the server's own.
+  ///   - log: where a line for the operator goes (standard error).
+  public init(
+    session: ServeSession, allowHosts: [String] = [], limits: Limits = Limits(),
+    log: @escaping @Sendable (String) -> Void = {
+      FileHandle.standardError.write(Data("\($0)\n".utf8))
+    }
+  ) {
     self.session = session
+    self.allowHosts = allowHosts
+    self.limits = limits
+    self.log = log
   }
 
   /// Binds and starts serving; returns the port (useful when asked for port 0).
   public func start(host: String, port: Int) throws -> Int {
-    let session = session, subscribers = subscribers
+    let session = session, subscribers = subscribers, limits = limits, log = log
+    let hostCheck = HostCheck(
+      host: host, allowHosts: allowHosts,
+      localAddresses: HostCheck.isWildcard(host) ? HostCheck.interfaceAddresses() : [])
     let bootstrap = ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .serverChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          // Out of descriptors anyway (other files): wait a moment rather than spin on accept.
+          try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler())
+          try channel.pipeline.syncOperations.addHandler(
+            ConnectionCap(limit: limits.maxConnections, log: log))
+        }
+      }
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-          try channel.pipeline.syncOperations.addHandler(
-            HTTPHandler(session: session, subscribers: subscribers))
+          try Self.configure(
+            channel, site: { session.server }, subscribers: subscribers, hostCheck: hostCheck,
+            limits: limits)
         }
       }
       .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(
+        .writeBufferWaterMark,
+        value: ChannelOptions.Types.WriteBufferWaterMark(
+          low: limits.writeBufferLow, high: limits.writeBufferHigh))
     do {
       let bound = try bootstrap.bind(host: host, port: port).wait()
       channel.withLock { $0 = bound }
@@ -54,6 +124,23 @@ public final class LiveServer: Sendable {
           "runbook: error: cannot listen on \(host):\(port): \(error)\n  fix: check --host (127.0.0.1 listens on this machine only) and --port"
       )
     }
+  }
+
+  /// The handlers of one connection, in order: its deadlines (on raw bytes), the HTTP codec and
+  /// pipelining, then `HTTPHandler`.
+  static func configure(
+    _ channel: Channel, site: @escaping @Sendable () -> SiteServer, subscribers: Subscribers,
+    hostCheck: HostCheck, limits: Limits
+  ) throws {
+    let pipeline = channel.pipeline.syncOperations
+    try pipeline.addHandler(
+      ConnectionDeadlines(
+        headTimeout: TimeAmount(limits.headTimeout), idleTimeout: TimeAmount(limits.idleTimeout)))
+    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+    try pipeline.addHandler(
+      HTTPHandler(
+        site: site, subscribers: subscribers, hostCheck: hostCheck,
+        heartbeat: TimeAmount(limits.heartbeat)))
   }
 
   /// Tells every open page what the last rebuild did.
@@ -81,6 +168,13 @@ public final class LiveServer: Sendable {
   }
 }
 
+extension TimeAmount {
+  init(_ duration: Duration) {
+    let (seconds, attoseconds) = duration.components
+    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}
+
 /// The pages listening for server-sent events.
 final class Subscribers: Sendable {
   private let channels = Mutex<[ObjectIdentifier: Channel]>([:])
@@ -97,6 +191,11 @@ final class Subscribers: Sendable {
   func send(_ text: String) {
     let all = channels.withLock { Array($0.values) }
     for channel in all {
+      // A page that does not read its events is not written to without end.
+      guard channel.isWritable else {
+        channel.close(promise: nil)
+        continue
+      }
       var buffer = channel.allocator.buffer(capacity: text.utf8.count)
       buffer.writeString(text)
       channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
@@ -112,18 +211,175 @@ final class Subscribers: Sendable {
   }
 }
 
-/// One connection: requests answered by the session's `SiteServer`.
-final class HTTPHandler: ChannelInboundHandler {
+/// What `HTTPHandler` tells `ConnectionDeadlines`, as outbound user events.
+enum ConnectionEvent: Sendable {
+  /// A request is being answered: no deadline until its response ends.
+  case requestHead
+  /// A response was written: the connection may idle until the next request.
+  case responseEnd
+  /// The connection became an event stream: no deadline any more (it has a heartbeat).
+  case streaming
+}
+
+/// Closes a connection whose request head does not come in time (from the connection's start,
+/// or from the first byte after an idle wait), or that idles too long between requests. First
+/// in the pipeline, so it sees every byte that arrives.
+final class ConnectionDeadlines: ChannelDuplexHandler {
+  typealias InboundIn = ByteBuffer
+  typealias InboundOut = ByteBuffer
+  typealias OutboundIn = IOData
+
+  private enum Phase {
+    case waitingForHead, answering, idle, streaming
+  }
+
+  private let headTimeout: TimeAmount
+  private let idleTimeout: TimeAmount
+  private var phase = Phase.waitingForHead
+  private var deadline: Scheduled<Void>?
+
+  init(headTimeout: TimeAmount, idleTimeout: TimeAmount) {
+    self.headTimeout = headTimeout
+    self.idleTimeout = idleTimeout
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    if context.channel.isActive { arm(context: context, in: headTimeout) }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    arm(context: context, in: headTimeout)
+    context.fireChannelActive()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    deadline?.cancel()
+    deadline = nil
+    context.fireChannelInactive()
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    deadline?.cancel()
+    deadline = nil
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    if phase == .idle {
+      // The next request has begun: its head must come in time.
+      phase = .waitingForHead
+      arm(context: context, in: headTimeout)
+    }
+    context.fireChannelRead(data)
+  }
+
+  func triggerUserOutboundEvent(
+    context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?
+  ) {
+    guard let event = event as? ConnectionEvent else {
+      context.triggerUserOutboundEvent(event, promise: promise)
+      return
+    }
+    switch (event, phase) {
+    case (_, .streaming):
+      break
+    case (.requestHead, _):
+      phase = .answering
+      deadline?.cancel()
+      deadline = nil
+    case (.responseEnd, _):
+      phase = .idle
+      arm(context: context, in: idleTimeout)
+    case (.streaming, _):
+      phase = .streaming
+      deadline?.cancel()
+      deadline = nil
+    }
+    promise?.succeed()
+  }
+
+  private func arm(context: ChannelHandlerContext, in amount: TimeAmount) {
+    deadline?.cancel()
+    let channel = context.channel
+    deadline = context.eventLoop.scheduleTask(in: amount) { channel.close(promise: nil) }
+  }
+}
+
+/// Caps the open connections: at the cap, a new connection is closed as soon as it is accepted,
+/// and the first time the cap is reached one line says so. In the listening channel's pipeline,
+/// before NIO's accept handler.
+final class ConnectionCap: ChannelInboundHandler {
+  typealias InboundIn = Channel
+  typealias InboundOut = Channel
+
+  /// The open connections, counted down from any event loop as they close.
+  private final class Count: Sendable {
+    let value = Atomic<Int>(0)
+  }
+
+  let limit: Int
+  private let open = Count()
+  private let log: @Sendable (String) -> Void
+  private var warned = false
+
+  init(limit: Int, log: @escaping @Sendable (String) -> Void) {
+    self.limit = limit
+    self.log = log
+  }
+
+  static func message(limit: Int) -> String {
+    "runbook: warning: \(limit) connections are open, as many as runbook serve takes; new ones are"
+      + " closed until some end\n  fix: close what holds them open, or raise the descriptor limit"
+      + " (ulimit -n): the cap is that limit less \(LiveServer.Limits.reserve)"
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let child = unwrapInboundIn(data)
+    guard open.value.load(ordering: .relaxed) < limit else {
+      if !warned {
+        warned = true
+        log(Self.message(limit: limit))
+      }
+      child.close(promise: nil)
+      return
+    }
+    open.value.add(1, ordering: .relaxed)
+    let open = open
+    child.closeFuture.whenComplete { _ in open.value.subtract(1, ordering: .relaxed) }
+    context.fireChannelRead(data)
+  }
+}
+
+/// One connection: requests answered by the session's `SiteServer`, one at a time, and only
+/// while the connection takes its output: while the channel is not writable (its write buffer
+/// above the high water mark) the next request waits and the socket is not read.
+final class HTTPHandler: ChannelDuplexHandler {
   typealias InboundIn = HTTPServerRequestPart
+  typealias OutboundIn = HTTPServerResponsePart
   typealias OutboundOut = HTTPServerResponsePart
 
-  private let session: ServeSession
+  private let site: @Sendable () -> SiteServer
   private let subscribers: Subscribers
+  private let hostCheck: HostCheck
+  private let heartbeatInterval: TimeAmount
   private var head: HTTPRequestHead?
+  /// Requests received whole, not answered yet.
+  private var waiting: [HTTPRequestHead] = []
+  /// Inside `answerWaiting`: a request that arrives meanwhile (the pipelining handler sends the
+  /// next as a response ends) is answered by the loop already running.
+  private var answering = false
+  /// A `read` held back while the output waits.
+  private var readHeld = false
+  private var streaming = false
+  private var heartbeat: RepeatedTask?
 
-  init(session: ServeSession, subscribers: Subscribers) {
-    self.session = session
+  init(
+    site: @escaping @Sendable () -> SiteServer, subscribers: Subscribers, hostCheck: HostCheck,
+    heartbeat: TimeAmount
+  ) {
+    self.site = site
     self.subscribers = subscribers
+    self.hostCheck = hostCheck
+    self.heartbeatInterval = heartbeat
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -135,15 +391,63 @@ final class HTTPHandler: ChannelInboundHandler {
     case .end:
       guard let head else { return }
       self.head = nil
-      if head.method == .GET && head.uri == SiteServer.eventsPath {
-        openEventStream(context: context, head: head)
-      } else {
-        respond(context: context, head: head)
-      }
+      waiting.append(head)
+      answerWaiting(context: context)
+    }
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    answerWaiting(context: context)
+    context.fireChannelWritabilityChanged()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    heartbeat?.cancel()
+    heartbeat = nil
+    context.fireChannelInactive()
+  }
+
+  func read(context: ChannelHandlerContext) {
+    if context.channel.isWritable && waiting.isEmpty {
+      context.read()
+    } else {
+      readHeld = true
+    }
+  }
+
+  private func answerWaiting(context: ChannelHandlerContext) {
+    guard !answering else { return }
+    answering = true
+    defer { answering = false }
+    while !streaming && context.channel.isWritable && !waiting.isEmpty {
+      let head = waiting.removeFirst()
+      context.triggerUserOutboundEvent(ConnectionEvent.requestHead, promise: nil)
+      answer(context: context, head: head)
+    }
+    if readHeld && context.channel.isWritable && waiting.isEmpty {
+      readHeld = false
+      context.read()
+    }
+  }
+
+  private func answer(context: ChannelHandlerContext, head: HTTPRequestHead) {
+    if let refusal = hostCheck.refusal(
+      hostHeaders: head.headers["Host"], connectedTo: context.channel.localAddress?.ipAddress)
+    {
+      respond(context: context, head: head, with: refusal)
+    } else if head.method == .GET && head.uri == SiteServer.eventsPath {
+      openEventStream(context: context, head: head)
+    } else {
+      let response = site().respond(
+        method: head.method.rawValue, target: head.uri,
+        ifNoneMatch: head.headers["If-None-Match"].first)
+      respond(context: context, head: head, with: response)
     }
   }
 
   private func openEventStream(context: ChannelHandlerContext, head: HTTPRequestHead) {
+    streaming = true
+    context.triggerUserOutboundEvent(ConnectionEvent.streaming, promise: nil)
     var headers = HTTPHeaders()
     headers.add(name: "Content-Type", value: "text/event-stream")
     headers.add(name: "Cache-Control", value: "no-store")
@@ -155,12 +459,24 @@ final class HTTPHandler: ChannelInboundHandler {
     buffer.writeString(": connected\n\n")
     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     subscribers.add(context.channel)
+    // A comment now and then keeps proxies and the browser from thinking the stream dead, and
+    // closes it when the page stopped reading.
+    let channel = context.channel
+    heartbeat = context.eventLoop.scheduleRepeatedTask(
+      initialDelay: heartbeatInterval, delay: heartbeatInterval
+    ) { _ in
+      guard channel.isWritable else {
+        channel.close(promise: nil)
+        return
+      }
+      let ping = channel.allocator.buffer(string: ": ping\n\n")
+      channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ping)), promise: nil)
+    }
   }
 
-  private func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
-    let response = session.server.respond(
-      method: head.method.rawValue, target: head.uri,
-      ifNoneMatch: head.headers["If-None-Match"].first)
+  private func respond(
+    context: ChannelHandlerContext, head: HTTPRequestHead, with response: HTTPResponse
+  ) {
     var headers = HTTPHeaders()
     for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) {
       headers.add(name: name, value: value)
@@ -176,12 +492,13 @@ final class HTTPHandler: ChannelInboundHandler {
       wrapOutboundOut(
         .head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
       promise: nil)
-    if !response.body.isEmpty {
+    if !response.body.isEmpty && head.method != .HEAD {
       var buffer = context.channel.allocator.buffer(capacity: response.body.count)
       buffer.writeBytes(response.body)
       context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     }
     let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+    context.triggerUserOutboundEvent(ConnectionEvent.responseEnd, promise: nil)
     if !keepAlive {
       let channel = context.channel
       done.whenComplete { _ in channel.close(promise: nil) }

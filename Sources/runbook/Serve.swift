@@ -17,6 +17,15 @@ struct Serve: ParsableCommand {
   @Option(help: "The port to listen on (0 picks a free one).")
   var port = 8000
 
+  @Option(
+    name: .customLong("allow-host"),
+    help: ArgumentHelp(
+      "A name the server answers for besides localhost, its addresses and --host (repeatable).",
+      discussion:
+        "Requests naming any other host get 421: a page of another site cannot read this server through DNS rebinding.",
+      valueName: "name"))
+  var allowHosts: [String] = []
+
   func validate() throws {
     guard (0...65535).contains(port) else {
       throw ValidationError("--port takes 0 to 65535, not \(port)")
@@ -28,7 +37,7 @@ struct Serve: ParsableCommand {
     let session = ServeSession(location: location.location)
     let first = session.firstReport
     print(first.diagnostics)
-    let server = LiveServer(session: session)
+    let server = LiveServer(session: session, allowHosts: allowHosts)
     let bound: Int
     do {
       bound = try server.start(host: host, port: port)

@@ -83,6 +83,21 @@ import Testing
       ).status == 304)
   }
 
+  // Browsers and proxies send weak tags (`W/"…"`) and lists; one that matches is enough.
+  @Test func weakETagsAndListsAnswerNotModified() throws {
+    let etag = try #require(
+      server.respond(method: "GET", target: "/fabrikam/assets/runbook.css").headers["ETag"])
+    let cases = [
+      "W/\(etag)", "\"a\", W/\(etag)", "W/\"a\",\(etag)", " \"a\" , W/\"b\" ,  W/\(etag) ", "*",
+      "W/\"other\"", "\"a\", W/\"b\"", "W/", "",
+    ]
+    #expect(
+      cases.map {
+        server.respond(method: "GET", target: "/fabrikam/assets/runbook.css", ifNoneMatch: $0)
+          .status
+      } == [304, 304, 304, 304, 304, 200, 200, 200, 200])
+  }
+
   @Test(arguments: [
     "/../etc/passwd", "/fabrikam/../../etc/passwd", "/%2e%2e/etc/passwd",
     "/%2E%2E/%2e%2e/etc/passwd",
@@ -113,6 +128,32 @@ import Testing
       String(decoding: response.body, as: UTF8.self)
         == "Content/deployments/x.yml:3:5: error: bad\n  fix: fix it")
     #expect(response.headers["Cache-Control"] == "no-store")
+    #expect(response.headers["X-Content-Type-Options"] == "nosniff")
+  }
+
+  // A diagnostic may quote any line of a runbook's files: where a page shows it, it is text.
+  @Test func theNotFoundPageShowsTheErrorsEscaped() {
+    let failing = SiteServer(
+      files: ["index.html": Data("<html><body></body></html>".utf8)],
+      errors: [
+        .error(
+          at: SourceLocation(path: "Content/deployments/x.yml", line: 3, column: 5),
+          "unknown value '<script>alert(\"x\")</script>' & more", fix: "remove <b>it</b>")
+      ], liveReload: false)
+    let response = failing.respond(method: "GET", target: "/nope.html")
+    #expect(response.status == 404)
+    #expect(
+      String(decoding: response.body, as: UTF8.self) == """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Not found</title>
+        <link rel="stylesheet" href="/assets/runbook.css"></head>
+        <body><main><h1>Not found</h1><p><code>/nope.html</code> is not a page of these runbooks.</p>
+        <section id="runbook-build-errors"><h2>The last build failed</h2>
+        <pre>Content/deployments/x.yml:3:5: error: unknown value &#39;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; &amp; more
+          fix: remove &lt;b&gt;it&lt;/b&gt;</pre></section>
+        <p><a href="/">All runbooks</a></p></main></body></html>
+
+        """)
   }
 
   // A failed rebuild keeps the last good pages and shows its errors; fixing the file clears them.

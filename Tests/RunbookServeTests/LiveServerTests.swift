@@ -87,6 +87,44 @@ import Testing
     #expect(errors.isEmpty)
   }
 
+  // The cap, the Host check and --allow-host, on a real socket: past the cap a connection is
+  // closed before a byte is read; other hosts get 421, allowed ones their page.
+  @Test func theCapAndTheHostCheckHoldOnARealSocket() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    var limits = LiveServer.Limits()
+    limits.maxConnections = 1
+    let logged = Mutex<[String]>([])
+    let server = LiveServer(
+      session: ServeSession(location: RunbookLocation(root: root)), allowHosts: ["box.test"],
+      limits: limits, log: { line in logged.withLock { $0.append(line) } })
+    let port = try server.start(host: "127.0.0.1", port: 0)
+    defer { server.stop() }
+    let client = LoopbackClient(port: port)
+    let held = try #require(client.connect())
+    #expect(client.get("/") == "")
+    #expect(client.get("/") == "")
+    #expect(logged.withLock { $0 } == [ConnectionCap.message(limit: 1)])
+    close(held)
+
+    // The count goes down as the held connection closes: wait for it, bounded.
+    var answer = ""
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline && answer.isEmpty {
+      answer = client.exchange(
+        "GET / HTTP/1.1\r\nHost: rebind.evil.example:\(port)\r\nConnection: close\r\n\r\n")
+    }
+    #expect(answer.hasPrefix("HTTP/1.1 421 Misdirected Request\r\n"))
+    #expect(
+      answer.hasSuffix(
+        "\r\n\r\nrunbook serve answers only for this machine's names and addresses, not for the host rebind.evil.example (a defence against DNS rebinding).\n  fix: if you opened that name yourself, restart with --allow-host rebind.evil.example\n"
+      ))
+    #expect(
+      client.exchange("GET / HTTP/1.1\r\nHost: box.test:\(port)\r\nConnection: close\r\n\r\n")
+        .hasPrefix("HTTP/1.1 200 OK\r\n"))
+    #expect(logged.withLock { $0 }.count == 1)
+  }
+
   @Test func aPortInUseSaysWhichAndWhatToDo() throws {
     let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }

@@ -1,42 +1,94 @@
 import Foundation
 import Synchronization
 
-/// Watches folders and files by polling what `stat` says of them: portable, and cheap for the
-/// few hundred files a runbook has. Calls back once a change has settled.
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Watches folders and files, and calls back once a change has settled (editors often write a
+/// file in several steps; a burst of saves is one call).
+///
+/// On Linux it is told of changes by inotify: a watch on every folder below the paths (added
+/// for folders made later), so that 20,000 files cost nothing while nothing changes. When
+/// inotify cannot start (no descriptors or watches left), it says so on standard error and
+/// polls what `stat` says of every file instead.
 public final class FileWatcher: Sendable {
   private let paths: [URL]
   private let interval: TimeInterval
   private let settle: TimeInterval
   private let onChange: @Sendable () -> Void
+  private let log: @Sendable (String) -> Void
   private let queue = DispatchQueue(label: "runbook.watch")
-  /// The timer, what the files looked like and since when a change is settling: read and written
-  /// on the watch queue and from `start`/`stop`, so behind a lock.
+  /// The timer or the inotify source, what the files looked like (polling), the folder of
+  /// each inotify watch and the call waiting for a burst to settle: read and written on the
+  /// watch queue and from `start`/`stop`, so behind a lock.
   private struct State {
     var timer: DispatchSourceTimer?
-    var last: [String: String]
+    var last: [String: String] = [:]
     var pendingSince: Date?
+    var source: DispatchSourceRead?
+    var folders: [Int32: String] = [:]
+    var settling: DispatchWorkItem?
   }
 
   private let state: Mutex<State>
 
+  /// How the watcher learns of changes.
+  public enum Mode: Sendable, Equatable {
+    case inotify, polling
+  }
+
+  /// How it watches since `start`; nil before.
+  public var mode: Mode? {
+    state.withLock { $0.source != nil ? .inotify : $0.timer != nil ? .polling : nil }
+  }
+
   /// - Parameters:
-  ///   - interval: how often to look, in seconds.
-  ///   - settle: how long the files must stay unchanged before `onChange` is called (editors
-  ///     often write a file in several steps).
+  ///   - interval: how often to look when polling, in seconds.
+  ///   - settle: how long the files must stay unchanged before `onChange` is called.
+  ///   - log: where the line saying that inotify failed goes (standard error).
   public init(
     paths: [URL], interval: TimeInterval = 0.1, settle: TimeInterval = 0.05,
+    log: @escaping @Sendable (String) -> Void = {
+      FileHandle.standardError.write(Data("\($0)\n".utf8))
+    },
     onChange: @escaping @Sendable () -> Void
   ) {
     self.paths = paths
     self.interval = interval
     self.settle = settle
+    self.log = log
     self.onChange = onChange
-    state = Mutex(State(last: Self.snapshot(paths)))
+    state = Mutex(State())
   }
 
-  public func start() {
-    let interval = interval
+  /// Starts watching with inotify, or by polling when inotify cannot start (or `polling`).
+  public func start(polling: Bool = false) {
+    let descriptor = polling ? -1 : inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+    guard descriptor >= 0 else {
+      if !polling {
+        log(
+          "runbook: warning: cannot watch files with inotify (\(String(cString: strerror(errno))));"
+            + " polling them every \(Int(interval * 1000)) ms instead")
+      }
+      startPolling()
+      return
+    }
+    let queue = queue, paths = paths
     state.withLock { state in
+      for url in paths { Self.addWatches(descriptor, url: url, into: &state.folders) }
+      let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
+      source.setEventHandler { [weak self] in self?.readEvents(descriptor) }
+      source.setCancelHandler { close(descriptor) }
+      source.resume()
+      state.source = source
+    }
+  }
+
+  private func startPolling() {
+    let interval = interval, paths = paths
+    state.withLock { state in
+      state.last = Self.snapshot(paths)
       let timer = DispatchSource.makeTimerSource(queue: queue)
       timer.schedule(deadline: .now() + interval, repeating: interval)
       timer.setEventHandler { [weak self] in self?.poll() }
@@ -49,6 +101,90 @@ public final class FileWatcher: Sendable {
     state.withLock { state in
       state.timer?.cancel()
       state.timer = nil
+      state.source?.cancel()
+      state.source = nil
+      state.settling?.cancel()
+      state.settling = nil
+    }
+  }
+
+  /// What inotify is asked to report of a folder.
+  static let events = UInt32(
+    IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF
+      | IN_MODIFY | IN_ATTRIB)
+
+  /// Watches the folder at `url` and every folder below it (not hidden ones); for a file, its
+  /// folder (a file saved by renaming another over it is a new file).
+  static func addWatches(_ descriptor: Int32, url: URL, into folders: inout [Int32: String]) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      return
+    }
+    guard isDirectory.boolValue else {
+      addWatch(descriptor, folder: url.deletingLastPathComponent().path, into: &folders)
+      return
+    }
+    addWatch(descriptor, folder: url.path, into: &folders)
+    let below = FileManager.default.enumerator(
+      at: url, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])
+    while let item = below?.nextObject() as? URL {
+      if (try? item.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
+        addWatch(descriptor, folder: item.path, into: &folders)
+      }
+    }
+  }
+
+  private static func addWatch(
+    _ descriptor: Int32, folder: String, into folders: inout [Int32: String]
+  ) {
+    let watch = inotify_add_watch(descriptor, folder, events)
+    if watch >= 0 { folders[watch] = folder }
+  }
+
+  /// Reads what inotify has to say: watches new folders, and (re)starts the settling delay
+  /// for any change that is not of a hidden file.
+  private func readEvents(_ descriptor: Int32) {
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    var changed = false
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      guard count > 0 else { break }
+      var offset = 0
+      while offset + 16 <= count {
+        let (watch, mask, length) = buffer.withUnsafeBytes {
+          (
+            $0.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+            $0.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+            Int($0.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+          )
+        }
+        let name = String(
+          decoding: buffer[(offset + 16)..<min(count, offset + 16 + length)].prefix { $0 != 0 },
+          as: UTF8.self)
+        offset += 16 + length
+        state.withLock { state in
+          if mask & UInt32(IN_IGNORED) != 0 {
+            state.folders[watch] = nil
+          } else if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0,
+            !name.hasPrefix("."), let folder = state.folders[watch]
+          {
+            Self.addWatches(
+              descriptor, url: URL(fileURLWithPath: folder + "/" + name), into: &state.folders)
+          }
+        }
+        if !name.hasPrefix(".") && mask & UInt32(IN_IGNORED) == 0 { changed = true }
+      }
+    }
+    guard changed else { return }
+    let queue = queue, settle = settle
+    state.withLock { state in
+      state.settling?.cancel()
+      let settling = DispatchWorkItem { [weak self] in
+        guard let self, self.state.withLock({ $0.source != nil }) else { return }
+        self.onChange()
+      }
+      queue.asyncAfter(deadline: .now() + settle, execute: settling)
+      state.settling = settling
     }
   }
 

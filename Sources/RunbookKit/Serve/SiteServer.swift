@@ -84,7 +84,10 @@ public struct SiteServer: Sendable {
       let text = errors.map(\.description).joined(separator: "\n")
       return HTTPResponse(
         status: 200,
-        headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"],
+        headers: [
+          "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store",
+          "X-Content-Type-Options": "nosniff",
+        ],
         body: method == "HEAD" ? Data() : Data(text.utf8))
     }
     guard let path = Self.sitePath(target) else {
@@ -100,7 +103,7 @@ public struct SiteServer: Sendable {
     }
     guard let data = files[file], let etag = etags[file] else {
       // The 404 page shows a failed build's errors too: a page may be missing because of them.
-      let page = Data(Self.notFoundPage(path).utf8)
+      let page = Data(Self.notFoundPage(path, errors: errors).utf8)
       let body = liveReload ? Self.injectingLiveReload(into: page) : page
       return HTTPResponse(
         status: 404, headers: ["Content-Type": "text/html; charset=utf-8"],
@@ -110,16 +113,22 @@ public struct SiteServer: Sendable {
       "Content-Type": Self.contentType(of: file), "ETag": etag, "Cache-Control": "no-cache",
       "X-Content-Type-Options": "nosniff",
     ]
-    if let ifNoneMatch,
-      ifNoneMatch.split(separator: ",").contains(where: {
-        $0.trimmingCharacters(in: .whitespaces) == etag
-          || $0.trimmingCharacters(in: .whitespaces) == "*"
-      })
-    {
+    if let ifNoneMatch, Self.ifNoneMatch(ifNoneMatch, matches: etag) {
       return HTTPResponse(status: 304, headers: headers.filter { $0.key != "Content-Type" })
     }
     headers["Content-Length"] = String(data.count)
     return HTTPResponse(status: 200, headers: headers, body: method == "HEAD" ? Data() : data)
+  }
+
+  /// Whether an `If-None-Match` value names `etag`: a list of entity tags, strong (`"…"`) or
+  /// weak (`W/"…"`), compared weakly as RFC 9110 asks for GET and HEAD; `*` names any.
+  static func ifNoneMatch(_ value: String, matches etag: String) -> Bool {
+    func opaque(_ tag: some StringProtocol) -> Substring {
+      let trimmed = Substring(tag.trimmingCharacters(in: .whitespaces))
+      return trimmed.hasPrefix("W/") ? trimmed.dropFirst(2) : trimmed
+    }
+    let wanted = opaque(etag)
+    return value.split(separator: ",").contains { opaque($0) == wanted || opaque($0) == "*" }
   }
 
   /// The path inside the site, without the leading slash, decoded; nil when it would leave the
@@ -159,15 +168,25 @@ public struct SiteServer: Sendable {
     }
   }
 
-  static func notFoundPage(_ path: String) -> String {
-    """
-    <!doctype html>
-    <html lang="en"><head><meta charset="utf-8"><title>Not found</title>
-    <link rel="stylesheet" href="/assets/runbook.css"></head>
-    <body><main><h1>Not found</h1><p><code>/\(path.htmlEscaped)</code> is not a page of these runbooks.</p>
-    <p><a href="/">All runbooks</a></p></main></body></html>
+  /// The 404 page; with a failed build's diagnostics, HTML-escaped (a diagnostic may quote any
+  /// text of the runbook's files), for a browser without the live-reload script.
+  static func notFoundPage(_ path: String, errors: [Diagnostic] = []) -> String {
+    let shown =
+      errors.isEmpty
+      ? ""
+      : """
+      <section id="runbook-build-errors"><h2>The last build failed</h2>
+      <pre>\(errors.map(\.description).joined(separator: "\n").htmlEscaped)</pre></section>
 
-    """
+      """
+    return """
+      <!doctype html>
+      <html lang="en"><head><meta charset="utf-8"><title>Not found</title>
+      <link rel="stylesheet" href="/assets/runbook.css"></head>
+      <body><main><h1>Not found</h1><p><code>/\(path.htmlEscaped)</code> is not a page of these runbooks.</p>
+      \(shown)<p><a href="/">All runbooks</a></p></main></body></html>
+
+      """
   }
 
   // MARK: - Live reload
