@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
   name: "runbook",
-  // Linux only: the code calls Glibc directly (open, write, rename, inotify-free polling), and CI
+  // Linux only: the code calls Glibc directly (open, write, renameat2, flock, inotify), and CI
   // and every developer machine are Debian. No Apple platform is claimed.
   products: [
     .executable(name: "runbook", targets: ["runbook"]),
@@ -75,7 +75,12 @@ let package = Package(
     // The live server: one test on an ephemeral port, and SIGINT.
     .testTarget(
       name: "RunbookServeTests",
-      dependencies: ["RunbookServe", "RunbookKit", "RunbookTestSupport"]
+      dependencies: [
+        "RunbookServe", "RunbookKit", "RunbookTestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]
