@@ -323,4 +323,27 @@ import Testing
     #expect(page.contains("<a href=\"https://portal.fabrikam.com/im\">"))
     #expect(!page.contains("docs.example.com/https"))
   }
+
+  // Regression test for #13.9: a YAML error on the secret's line printed the line, password
+  // included, to the terminal and to serve's error page.
+  @Test(
+    arguments: [
+      "  service_password: \"vault://kv/x\" Tr0ub4dor&3\n",
+      "  service_password: 'Tr0ub4dor&3\n",
+      "  service_password: [Tr0ub4dor&3\n",
+      "  service_password: Tr0ub4dor&3: x\n",
+      "\tservice_password: Tr0ub4dor&3\n",
+      "  service_password: *Tr0ub4dor&3\n",
+      "  service_password: !Tr0ub4dor&3 x\n",
+    ])
+  func noYAMLErrorQuotesTheLineItIsOn(line: String) throws {
+    let definition = try projectDefinition()
+    let text = "name: Lab\nvalues:\n  domain: FABRIKAM\n" + line
+    let error = #expect(throws: DiagnosticError.self) {
+      try Deployment(id: "x", path: "x.yml", text: text, definition: definition)
+    }
+    let shown = error?.description ?? ""
+    #expect(!shown.isEmpty)
+    #expect(!shown.contains("Tr0ub4dor"), "\(shown)")
+  }
 }

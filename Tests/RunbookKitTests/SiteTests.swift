@@ -205,6 +205,71 @@ import Testing
     #expect(Set(chain).count == 6)
   }
 
+  /// Every file below `folder` with its inode: a file written again gets a new one.
+  static func inodes(_ folder: URL) -> [String: UInt64] {
+    var result: [String: UInt64] = [:]
+    for path in files(in: folder) {
+      var info = stat()
+      if stat(folder.appendingPathComponent(path).path, &info) == 0 {
+        result[path] = UInt64(info.st_ino)
+      }
+    }
+    return result
+  }
+
+  // #16: a rebuild wrote every file of every site again, where only what changed needed it.
+  @Test func aRebuildWritesOnlyWhatChanged() throws {
+    let root = try TestRunbook.copy(output: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    #expect(try Self.build(root: root, output: output).report.unchanged.isEmpty)
+    let first = Self.inodes(output)
+
+    // Nothing changed: no file is written, not even the index.
+    let again = try Self.build(root: root, output: output).report
+    #expect(again.unchanged == ["contoso", "fabrikam"])
+    #expect(again.summary == "built 2 deployments (2 unchanged), 0 failed; 0 errors, 0 warnings")
+    #expect(Self.inodes(output) == first)
+
+    // One deployment file changed: only that site is written again (its hash is on its pages).
+    let deployment = root.appendingPathComponent("Content/deployments/fabrikam.yml")
+    try (String(contentsOf: deployment, encoding: .utf8) + "# reviewed\n").write(
+      to: deployment, atomically: true, encoding: .utf8)
+    let one = try Self.build(root: root, output: output).report
+    #expect(one.unchanged == ["contoso"])
+    let afterOne = Self.inodes(output)
+    let changed = Set(afterOne.keys.filter { afterOne[$0] != first[$0] })
+    #expect(changed.allSatisfy { $0.hasPrefix("fabrikam/") }, "\(changed.sorted())")
+    #expect(!changed.isEmpty)
+
+    // One note changed: in each site, the one page that shows it, plus the print page and the
+    // site's list of files, are new; every other file is the one already there.
+    let notes = root.appendingPathComponent("Content/checks/install-mim-service-portal.yml")
+    let text = try String(contentsOf: notes, encoding: .utf8)
+    let line = try #require(
+      text.split(separator: "\n").first { $0.contains("returns the address") })
+    try text.replacingOccurrences(of: line, with: line + " (checked twice)").write(
+      to: notes, atomically: true, encoding: .utf8)
+    let note = try Self.build(root: root, output: output).report
+    #expect(note.unchanged.isEmpty)
+    let afterNote = Self.inodes(output)
+    let rewritten = Set(afterNote.keys.filter { afterNote[$0] != afterOne[$0] })
+    let stage = "install-mim-service-portal/configure-mim-service-and-portal-for-installation.html"
+    #expect(
+      rewritten == [
+        "contoso/\(stage)", "contoso/print.html", "contoso/.runbook-files",
+        "fabrikam/\(stage)", "fabrikam/print.html", "fabrikam/.runbook-files",
+      ], "\(rewritten.sorted())")
+    // And the sites hold what a build into an empty folder holds.
+    let fresh = root.appendingPathComponent("Fresh")
+    _ = try Self.build(root: root, output: fresh)
+    for path in Self.files(in: fresh) where !path.hasPrefix(".") {
+      #expect(
+        try Data(contentsOf: fresh.appendingPathComponent(path))
+          == Data(contentsOf: output.appendingPathComponent(path)), "\(path)")
+    }
+  }
+
   @Test func failedDeploymentKeepsItsLastGoodSiteAndOthersStillBuild() throws {
     let root = try TestRunbook.copy(output: true)
     defer { try? FileManager.default.removeItem(at: root) }
@@ -221,7 +286,8 @@ import Testing
     let second = try Self.build(root: root, output: output)
     #expect(second.report.built == ["contoso"])
     #expect(second.report.failed == ["fabrikam"])
-    #expect(second.report.summary == "built 1 deployment, 1 failed; 1 error, 0 warnings")
+    #expect(
+      second.report.summary == "built 1 deployment (1 unchanged), 1 failed; 1 error, 0 warnings")
     #expect(try Data(contentsOf: page) == good)
     // Nothing half-written is left beside the sites.
     let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter {

@@ -11,3 +11,22 @@ enum ContentHash {
     return String(repeating: "0", count: 16 - hex.count) + hex
   }
 }
+
+extension ContentHash {
+  /// 64-bit FNV-1a of bytes, continuing from `seed`: what tells a rebuild that a file's inputs
+  /// did not change. Stable across runs and machines (Swift's `Hasher` is seeded per process).
+  static func fnv(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    var hash = seed
+    for byte in bytes {
+      hash ^= UInt64(byte)
+      hash &*= 0x100_0000_01b3
+    }
+    return hash
+  }
+
+  /// `hash` as 16 hex digits.
+  static func hex(_ hash: UInt64) -> String {
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+  }
+}

@@ -36,19 +36,31 @@ public struct OutputWriter: SiteSink {
     let ready = folder.appendingPathComponent(".\(id).ready-\(getpid())")
     let destination = folder.appendingPathComponent(id)
     try? fileManager.removeItem(at: staging)
+    // What the site holds now, by key: a file whose key is the same is linked, not written.
+    let held = Self.readManifest(destination.path)?.files ?? [:]
     do {
       try Self.makeFolder(staging.path)
       var folders = Set<String>()
+      var manifest = "key\t\(site.key ?? "")\n"
       for file in site.files {
         let path = staging.path + "/" + file.path
         if let slash = file.path.lastIndex(of: "/") {
           let parent = staging.path + "/" + file.path[..<slash]
           if folders.insert(parent).inserted { try Self.makeFolder(parent) }
         }
+        if let key = file.key {
+          manifest += "\(file.path)\t\(key)\n"
+          if held[file.path] == key, link(destination.path + "/" + file.path, path) == 0 {
+            continue
+          }
+        }
         // A shared file is linked when `writeShared` put it in place; written otherwise.
         if !(file.shared && link(sharedPath(file.path), path) == 0) {
           try Self.writeFile(path, file.data)
         }
+      }
+      if site.key != nil {
+        try Self.writeFile(staging.path + "/" + Self.siteManifest, Data(manifest.utf8))
       }
       // Complete: from here on, an interrupted swap is finished by the next build.
       try Self.rename(staging.path, ready.path)
@@ -178,6 +190,36 @@ public struct OutputWriter: SiteSink {
     }
   }
 
+  /// In each site: the key of the whole site, then each file's path and key, one per line.
+  public static let siteManifest = ".runbook-files"
+
+  /// The site's key and its files' keys, as its manifest says; nil without one.
+  static func readManifest(_ site: String) -> (key: String, files: [String: String])? {
+    guard let data = FileManager.default.contents(atPath: site + "/" + siteManifest) else {
+      return nil
+    }
+    var key = ""
+    var files: [String: String] = [:]
+    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+      let fields = line.split(separator: "\t", maxSplits: 1)
+      guard fields.count == 2 else { continue }
+      if fields[0] == "key" {
+        key = String(fields[1])
+      } else {
+        files[String(fields[0])] = String(fields[1])
+      }
+    }
+    return (key, files)
+  }
+
+  /// Whether the site `id` was built with `key` and still holds every file it was built with.
+  public func holds(_ id: String, key: String) -> Bool {
+    let site = folder.appendingPathComponent(id).path
+    guard let manifest = Self.readManifest(site), manifest.key == key else { return false }
+    var info = stat()
+    return manifest.files.keys.allSatisfy { stat(site + "/" + $0, &info) == 0 }
+  }
+
   private func sharedPath(_ path: String) -> String {
     folder.path + "/" + Self.sharedFolder + "/" + path
   }
@@ -190,6 +232,8 @@ public struct OutputWriter: SiteSink {
       let path = sharedPath(file.path)
       let parent = (path as NSString).deletingLastPathComponent
       try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+      // The same bytes already there: sites linked to them keep them, nothing to write.
+      if Self.holdsBytes(path, file.data) { continue }
       let temporary = path + ".new-\(getpid())"
       if (try? Self.writeFile(temporary, file.data)) != nil, Glibc.rename(temporary, path) != 0 {
         unlink(temporary)
@@ -231,6 +275,7 @@ public struct OutputWriter: SiteSink {
     for file in files {
       if file.path.contains("/") {
         let url = folder.appendingPathComponent(file.path)
+        if Self.holdsBytes(url.path, file.data) { continue }
         let parent = url.deletingLastPathComponent()
         try Self.makeFolder(parent.path)
         let temporary = url.path + ".new-\(getpid())"
@@ -247,8 +292,17 @@ public struct OutputWriter: SiteSink {
     }
   }
 
-  /// Writes a file at the top of the output folder through a temporary file and a rename.
+  /// Whether the file at `path` holds exactly `data` (its size first, then its bytes).
+  static func holdsBytes(_ path: String, _ data: Data) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0, Int(info.st_size) == data.count else { return false }
+    return FileManager.default.contents(atPath: path) == data
+  }
+
+  /// Writes a file at the top of the output folder through a temporary file and a rename; one
+  /// that holds these bytes already is left alone.
   func writeTopLevel(_ name: String, contents: Data) throws {
+    if Self.holdsBytes(folder.appendingPathComponent(name).path, contents) { return }
     try Self.makeFolder(folder.path)
     let temporary = folder.appendingPathComponent(".\(name).new-\(getpid())")
     try Self.writeFile(temporary.path, contents)

@@ -41,15 +41,20 @@ public struct CompiledFile: Sendable {
 
   public let path: String
   let pieces: [Piece]
+  /// A hash of the rendered file, holes included: equal for two builds that would fill it the
+  /// same way for the same deployment.
+  public let contentHash: UInt64
 
   init(path: String, data: Data) {
     self.path = path
     pieces = [.bytes(data)]
+    contentHash = ContentHash.fnv(data)
   }
 
   /// Splits rendered HTML at its holes.
   init(path: String, compiling data: Data) {
     self.path = path
+    contentHash = ContentHash.fnv(data)
     let bytes = [UInt8](data)
     let raw = Array(Hole.open.utf8), rawClose = Array(Hole.close.utf8)
     let encoded = Array("%EE%80%80".utf8), encodedClose = Array("%EE%80%81".utf8)
@@ -179,16 +184,46 @@ public struct CompiledSite: Sendable {
             fix: "a sample password never goes on a page: give where the real password is kept"))
       }
     }
+    let inputs = Self.inputsHash(of: deployment)
     let files = files.map { file in
       SiteFile(
         path: file.path,
         data: file.filled(
           with: values, name: deployment.name, id: deployment.id, hash: deployment.fileHash),
-        shared: file.isShared)
+        shared: file.isShared, key: Self.key(file, inputs: inputs))
     }
     return DeploymentSite(
       deployment: deployment, runbookTitle: runbookTitle, files: files, stageCount: stageCount,
       stepCount: stepCount,
-      diagnostics: diagnostics)
+      diagnostics: diagnostics, key: key(for: deployment))
+  }
+
+  /// Changes whenever what fills a file could change: the output's format, and what the
+  /// deployment's file holds (values, name, choices) and its id.
+  private static let format = "runbook-site-1"
+
+  private static func inputsHash(of deployment: Deployment) -> UInt64 {
+    ContentHash.fnv(Array("\(format)\n\(deployment.id)\n\(deployment.fileHash)".utf8))
+  }
+
+  /// A file's key: its compiled bytes and, unless it is the same for everyone, the deployment.
+  private static func key(_ file: CompiledFile, inputs: UInt64) -> String {
+    ContentHash.hex(
+      file.isShared
+        ? file.contentHash
+        : ContentHash.fnv(
+          withUnsafeBytes(of: file.contentHash.littleEndian) { Array($0) }, seed: inputs))
+  }
+
+  /// The key of a deployment's whole site: equal only when every file would be the same, so a
+  /// site that holds it needs no writing at all.
+  public func key(for deployment: Deployment) -> String {
+    var hash = Self.inputsHash(of: deployment)
+    for file in files {
+      hash = ContentHash.fnv(Array(file.path.utf8), seed: hash)
+      hash = ContentHash.fnv(
+        withUnsafeBytes(of: file.contentHash.littleEndian) { Array($0) }, seed: hash)
+    }
+    return ContentHash.hex(hash)
   }
 }

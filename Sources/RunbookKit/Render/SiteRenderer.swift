@@ -6,11 +6,15 @@ public struct SiteFile: Sendable {
   public var data: Data
   /// The same bytes in every deployment's site (assets, images): written once and linked.
   public var shared: Bool
+  /// Equal in two builds only when the file's bytes are equal: a rebuild keeps the file it
+  /// already holds under that key instead of writing it again. Nil when not known.
+  public var key: String?
 
-  public init(path: String, data: Data, shared: Bool = false) {
+  public init(path: String, data: Data, shared: Bool = false, key: String? = nil) {
     self.path = path
     self.data = data
     self.shared = shared
+    self.key = key
   }
 
   public init(path: String, text: String) {
@@ -27,6 +31,8 @@ public struct DeploymentSite: Sendable {
   public var stepCount: Int
   /// Errors stop this deployment from being written; warnings do not.
   public var diagnostics: [Diagnostic]
+  /// The key of the whole site (`CompiledSite.key(for:)`).
+  public var key: String?
 }
 
 /// Renders one deployment's site from the runbook and the templates.

@@ -20,10 +20,14 @@ public protocol SiteSink: Sendable {
   /// right what an interrupted build left; the sink is the build's until the returned object
   /// goes. nil when the sink needs no lock.
   func lock() throws -> AnyObject?
+  /// Whether the sink holds the site `id` built with `key` already, whole: then it need not be
+  /// filled or written again.
+  func holds(_ id: String, key: String) -> Bool
 }
 
 extension SiteSink {
   public func lock() throws -> AnyObject? { nil }
+  public func holds(_ id: String, key: String) -> Bool { false }
 }
 
 /// A site as the index lists it.

@@ -52,6 +52,8 @@ public struct BuildProgress: Sendable {
 /// How a build went: what was built, what failed, and every diagnostic, sorted.
 public struct BuildReport: Sendable {
   public var built: [String] = []
+  /// Of `built`, the sites that held what this build would have written: left untouched.
+  public var unchanged: [String] = []
   public var failed: [String] = []
   public var diagnostics: [Diagnostic] = []
 
@@ -63,7 +65,8 @@ public struct BuildReport: Sendable {
   /// The closing line with another verb: `checked 2 deployments, ...`.
   public func summary(verb: String) -> String {
     func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-    return "\(verb) \(count(built.count, "deployment")), \(failed.count) failed; "
+    let untouched = unchanged.isEmpty ? "" : " (\(unchanged.count) unchanged)"
+    return "\(verb) \(count(built.count, "deployment"))\(untouched), \(failed.count) failed; "
       + "\(count(diagnostics.errors.count, "error")), \(count(diagnostics.warnings.count, "warning"))"
   }
 }
@@ -260,6 +263,7 @@ private extension SiteBuilder {
       report.diagnostics += outcome.diagnostics
       if outcome.ok && !compiled.diagnostics.hasErrors {
         report.built.append(file.id)
+        if outcome.unchanged { report.unchanged.append(file.id) }
       } else {
         report.failed.append(file.id)
       }
@@ -307,6 +311,7 @@ private extension SiteBuilder {
     var ok: Bool
     var diagnostics: [Diagnostic]
     var entry: SiteEntry?
+    var unchanged = false
   }
 
   func fillOne(
@@ -317,6 +322,19 @@ private extension SiteBuilder {
     switch checked {
     case .success(let value): deployment = value
     case .failure(let error): return Outcome(ok: false, diagnostics: error.diagnostics)
+    }
+    // A site built from the same inputs is there already: nothing to fill or write.
+    if let sink, sink.holds(deployment.id, key: compiled.key(for: deployment)) {
+      let diagnostics = Self.choicesNotMade(by: deployment, in: definition)
+        .map { options.strict ? $0.promotedToError : $0 }
+      if diagnostics.hasErrors || strictWarnings {
+        return Outcome(ok: false, diagnostics: diagnostics)
+      }
+      return Outcome(
+        ok: true, diagnostics: diagnostics,
+        entry: SiteEntry(
+          id: deployment.id, name: deployment.name, stages: compiled.stageCount,
+          steps: compiled.stepCount, runbook: compiled.runbookTitle), unchanged: true)
     }
     let site = compiled.fill(deployment)
     let diagnostics = (site.diagnostics + Self.choicesNotMade(by: deployment, in: definition))
