@@ -59,6 +59,7 @@ var counts = [10, 100, 1000]
 var runbookBinary: String?
 var keep = false
 var serveSeconds = 3.0
+var wrkSeconds = 10.0
 var serveOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -69,10 +70,11 @@ while let argument = arguments.popFirst() {
   case "--keep": keep = true
   case "--serve-seconds": serveSeconds = Double(arguments.popFirst() ?? "") ?? serveSeconds
   case "--serve-only": serveOnly = true
+  case "--wrk-seconds": wrkSeconds = Double(arguments.popFirst() ?? "") ?? wrkSeconds
   default:
     FileHandle.standardError.write(
       Data(
-        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only]\n"
+        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only] [--wrk-seconds 10]\n"
           .utf8))
     exit(64)
   }
@@ -342,7 +344,7 @@ for (count, root) in roots {
   return done
 }
 
-func measureServe(seconds serveSeconds: Double) {
+@MainActor func measureServe(seconds serveSeconds: Double) {
   let root = "\(work)/serve"
   makeRunbookFolder(root, count: 2)
   let process = Process()
@@ -382,6 +384,66 @@ func measureServe(seconds serveSeconds: Double) {
       format:
         "runbook serve: %d requests for a stage page in %.1f s over %d keep-alive connections on 127.0.0.1: %.0f requests/s",
       counter.withLock { $0 }, seconds, connections, Double(counter.withLock { $0 }) / seconds))
+  if let wrk = onPath("wrk"), let nginx = onPath("nginx") ?? onPath("/usr/sbin/nginx") {
+    compareWithNginx(wrk: wrk, nginx: nginx, root: root, runbookPort: port, path: path)
+  }
+}
+
+/// `wrk -t2 -c50 -d10s` on the same stage page, served by runbook and then by nginx from the
+/// built output, each alone on 127.0.0.1.
+@MainActor func compareWithNginx(
+  wrk: String, nginx: String, root: String, runbookPort: Int, path: String
+) {
+  func requestsPerSecond(_ port: Int) -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: wrk)
+    process.arguments = ["-t2", "-c50", "-d\(Int(wrkSeconds))s", "http://127.0.0.1:\(port)\(path)"]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return 0 }
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let line = text.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? ""
+    return Double(line.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+  }
+  let ours = requestsPerSecond(runbookPort)
+  // nginx on the same files, written out by a build: its own prefix, config and port.
+  _ = measure(runbook, ["build", "--root", root])
+  let prefix = "\(work)/nginx"
+  try? FileManager.default.createDirectory(
+    atPath: prefix + "/logs", withIntermediateDirectories: true)
+  let nginxPort = 18_000 + Int(getpid() % 1000)
+  write(
+    """
+    worker_processes auto;
+    pid \(prefix)/nginx.pid;
+    error_log \(prefix)/logs/error.log;
+    events { worker_connections 1024; }
+    http {
+      access_log off;
+      sendfile on;
+      include /etc/nginx/mime.types;
+      server { listen 127.0.0.1:\(nginxPort); root \(root)/Output; etag on; }
+    }
+
+    """, to: prefix + "/nginx.conf")
+  let server = Process()
+  server.executableURL = URL(fileURLWithPath: nginx)
+  server.arguments = ["-p", prefix, "-c", prefix + "/nginx.conf", "-g", "daemon off;"]
+  server.standardError = FileHandle.nullDevice
+  guard (try? server.run()) != nil else { return }
+  defer {
+    server.terminate()
+    server.waitUntilExit()
+  }
+  Thread.sleep(forTimeInterval: 0.5)
+  let theirs = requestsPerSecond(nginxPort)
+  print(
+    String(
+      format:
+        "wrk -t2 -c50 -d%.0fs, one stage page: runbook serve %.0f requests/s, nginx %.0f requests/s: %.2fx nginx",
+      wrkSeconds, ours, theirs, theirs > 0 ? ours / theirs : 0))
 }
 
 measureServe(seconds: serveSeconds)

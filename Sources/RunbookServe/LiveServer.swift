@@ -58,7 +58,7 @@ public final class LiveServer: Sendable {
   private let allowHosts: [String]
   private let limits: Limits
   private let log: @Sendable (String) -> Void
-  private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+  private let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
   private let subscribers = Subscribers()
   /// The listening channel, set by `start` and read by `wait` and `stop` (from a signal queue).
   private let channel = Mutex<Channel?>(nil)
@@ -81,6 +81,7 @@ public final class LiveServer: Sendable {
   /// Binds and starts serving; returns the port (useful when asked for port 0).
   public func start(host: String, port: Int) throws -> Int {
     let session = session, subscribers = subscribers, limits = limits, log = log
+    let prepared = PreparedResponses()
     let hostCheck = HostCheck(
       host: host, allowHosts: allowHosts,
       localAddresses: HostCheck.isWildcard(host) ? HostCheck.interfaceAddresses() : [])
@@ -99,7 +100,7 @@ public final class LiveServer: Sendable {
         channel.eventLoop.makeCompletedFuture {
           try Self.configure(
             channel, site: { session.server }, subscribers: subscribers, hostCheck: hostCheck,
-            limits: limits)
+            limits: limits, prepared: prepared)
         }
       }
       .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -130,7 +131,7 @@ public final class LiveServer: Sendable {
   /// pipelining, then `HTTPHandler`.
   static func configure(
     _ channel: Channel, site: @escaping @Sendable () -> SiteServer, subscribers: Subscribers,
-    hostCheck: HostCheck, limits: Limits
+    hostCheck: HostCheck, limits: Limits, prepared: PreparedResponses = PreparedResponses()
   ) throws {
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(
@@ -140,7 +141,7 @@ public final class LiveServer: Sendable {
     try pipeline.addHandler(
       HTTPHandler(
         site: site, subscribers: subscribers, hostCheck: hostCheck,
-        heartbeat: TimeAmount(limits.heartbeat)))
+        heartbeat: TimeAmount(limits.heartbeat), prepared: prepared))
   }
 
   /// Tells every open page what the last rebuild did.
@@ -236,7 +237,12 @@ final class ConnectionDeadlines: ChannelDuplexHandler {
   private let headTimeout: TimeAmount
   private let idleTimeout: TimeAmount
   private var phase = Phase.waitingForHead
-  private var deadline: Scheduled<Void>?
+  /// When the connection closes unless something moves it; nil while a request is answered.
+  private var due: NIODeadline?
+  /// One timer at a time, not one per request: when it fires before `due` (which a request
+  /// moved on meanwhile), it is set again for `due`. Setting a timer per request costs more
+  /// than answering a page.
+  private var timer: Scheduled<Void>?
 
   init(headTimeout: TimeAmount, idleTimeout: TimeAmount) {
     self.headTimeout = headTimeout
@@ -253,14 +259,16 @@ final class ConnectionDeadlines: ChannelDuplexHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    deadline?.cancel()
-    deadline = nil
+    disarm()
+    timer?.cancel()
+    timer = nil
     context.fireChannelInactive()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
-    deadline?.cancel()
-    deadline = nil
+    disarm()
+    timer?.cancel()
+    timer = nil
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -284,23 +292,50 @@ final class ConnectionDeadlines: ChannelDuplexHandler {
       break
     case (.requestHead, _):
       phase = .answering
-      deadline?.cancel()
-      deadline = nil
+      disarm()
     case (.responseEnd, _):
       phase = .idle
       arm(context: context, in: idleTimeout)
     case (.streaming, _):
       phase = .streaming
-      deadline?.cancel()
-      deadline = nil
+      disarm()
     }
     promise?.succeed()
   }
 
   private func arm(context: ChannelHandlerContext, in amount: TimeAmount) {
-    deadline?.cancel()
-    let channel = context.channel
-    deadline = context.eventLoop.scheduleTask(in: amount) { channel.close(promise: nil) }
+    let when = context.eventLoop.now + amount
+    due = when
+    // A timer due later than the new deadline (an idle one, then a head one) is replaced.
+    if let timer, timerDue.map({ $0 > when }) ?? true {
+      timer.cancel()
+      self.timer = nil
+    }
+    if timer == nil { schedule(context: context, at: when) }
+  }
+
+  private func disarm() { due = nil }
+
+  private var timerDue: NIODeadline?
+
+  private func schedule(context: ChannelHandlerContext, at when: NIODeadline) {
+    let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+    timerDue = when
+    timer = context.eventLoop.scheduleTask(deadline: when) {
+      handler.value.fire(context: bound.value)
+    }
+  }
+
+  private func fire(context: ChannelHandlerContext) {
+    timer = nil
+    timerDue = nil
+    guard let due else { return }
+    if due <= context.eventLoop.now {
+      context.channel.close(promise: nil)
+    } else {
+      schedule(context: context, at: due)
+    }
   }
 }
 
@@ -358,6 +393,7 @@ final class HTTPHandler: ChannelDuplexHandler {
   typealias OutboundOut = HTTPServerResponsePart
 
   private let site: @Sendable () -> SiteServer
+  private let prepared: PreparedResponses
   private let subscribers: Subscribers
   private let hostCheck: HostCheck
   private let heartbeatInterval: TimeAmount
@@ -374,9 +410,10 @@ final class HTTPHandler: ChannelDuplexHandler {
 
   init(
     site: @escaping @Sendable () -> SiteServer, subscribers: Subscribers, hostCheck: HostCheck,
-    heartbeat: TimeAmount
+    heartbeat: TimeAmount, prepared: PreparedResponses = PreparedResponses()
   ) {
     self.site = site
+    self.prepared = prepared
     self.subscribers = subscribers
     self.hostCheck = hostCheck
     self.heartbeatInterval = heartbeat
@@ -438,10 +475,42 @@ final class HTTPHandler: ChannelDuplexHandler {
     } else if head.method == .GET && head.uri == SiteServer.eventsPath {
       openEventStream(context: context, head: head)
     } else {
-      let response = site().respond(
+      let server = site()
+      if head.method == .GET || head.method == .HEAD, head.headers["If-None-Match"].isEmpty,
+        let ready = prepared.response(
+          to: head.uri, from: server, allocator: context.channel.allocator)
+      {
+        respond(context: context, head: head, with: ready)
+        return
+      }
+      let response = server.respond(
         method: head.method.rawValue, target: head.uri,
         ifNoneMatch: head.headers["If-None-Match"].first)
       respond(context: context, head: head, with: response)
+    }
+  }
+
+  /// A page answered before since the last build: its head and body made then, so that the
+  /// request costs no header building and no copy of the page.
+  private func respond(
+    context: ChannelHandlerContext, head: HTTPRequestHead, with ready: PreparedResponses.Ready
+  ) {
+    let keepAlive = head.isKeepAlive
+    context.write(
+      wrapOutboundOut(
+        .head(
+          HTTPResponseHead(
+            version: head.version, status: .ok,
+            headers: keepAlive ? ready.keepAliveHeaders : ready.closeHeaders))),
+      promise: nil)
+    if head.method != .HEAD {
+      context.write(wrapOutboundOut(.body(.byteBuffer(ready.body))), promise: nil)
+    }
+    let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+    context.triggerUserOutboundEvent(ConnectionEvent.responseEnd, promise: nil)
+    if !keepAlive {
+      let channel = context.channel
+      done.whenComplete { _ in channel.close(promise: nil) }
     }
   }
 
@@ -503,5 +572,57 @@ final class HTTPHandler: ChannelDuplexHandler {
       let channel = context.channel
       done.whenComplete { _ in channel.close(promise: nil) }
     }
+  }
+}
+
+/// The 200 responses of the current build, each made once (headers in NIO's form, the page in
+/// a buffer that every connection writes without copying), shared by every connection, dropped
+/// when a rebuild makes a new `SiteServer`.
+final class PreparedResponses: Sendable {
+  struct Ready: Sendable {
+    var keepAliveHeaders: HTTPHeaders
+    var closeHeaders: HTTPHeaders
+    var body: ByteBuffer
+  }
+
+  private struct State {
+    var generation: UInt64 = .max
+    var responses: [String: Ready] = [:]
+  }
+
+  private let state = Mutex(State())
+
+  /// The response to a GET of `target`, made now or before; nil when it is not a 200 (those are
+  /// answered the usual way, and not kept).
+  func response(to target: String, from server: SiteServer, allocator: ByteBufferAllocator)
+    -> Ready?
+  {
+    if let ready = state.withLock({ state -> Ready? in
+      if state.generation != server.generation {
+        state = State(generation: server.generation)
+      }
+      return state.responses[target]
+    }) {
+      return ready
+    }
+    // Only the site's files (they have an ETag and a length); the errors are never kept.
+    let response = server.respond(method: "GET", target: target)
+    guard response.status == 200, response.headers["ETag"] != nil,
+      response.headers["Content-Length"] != nil
+    else { return nil }
+    var headers = HTTPHeaders()
+    for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) {
+      headers.add(name: name, value: value)
+    }
+    var keepAlive = headers, close = headers
+    keepAlive.add(name: "Connection", value: "keep-alive")
+    close.add(name: "Connection", value: "close")
+    let ready = Ready(
+      keepAliveHeaders: keepAlive, closeHeaders: close,
+      body: allocator.buffer(bytes: response.body))
+    state.withLock { state in
+      if state.generation == server.generation { state.responses[target] = ready }
+    }
+    return ready
   }
 }

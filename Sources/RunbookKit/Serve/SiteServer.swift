@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An HTTP response, before any server library writes it.
 public struct HTTPResponse: Sendable, Equatable {
@@ -26,6 +27,10 @@ public struct SiteServer: Sendable {
   public let errors: [Diagnostic]
   /// Adds the live-reload script to every HTML page.
   let liveReload: Bool
+  /// Different for every server made: what the HTTP side keys the responses it prepared on.
+  public let generation: UInt64
+
+  private static let generations = Atomic<UInt64>(0)
 
   public init(files: [String: Data], errors: [Diagnostic] = [], liveReload: Bool = true) {
     var served = files
@@ -40,6 +45,7 @@ public struct SiteServer: Sendable {
     etags = served.mapValues { "\"\(ContentHash.short(String(decoding: $0, as: UTF8.self)))\"" }
     self.errors = errors
     self.liveReload = liveReload
+    generation = Self.generations.add(1, ordering: .relaxed).newValue
   }
 
   /// Until a first build succeeds, `/` says so (and shows the errors over it).
