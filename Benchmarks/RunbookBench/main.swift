@@ -60,6 +60,7 @@ var runbookBinary: String?
 var keep = false
 var serveSeconds = 3.0
 var wrkSeconds = 10.0
+var pdfCount = 20
 var serveOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -71,10 +72,11 @@ while let argument = arguments.popFirst() {
   case "--serve-seconds": serveSeconds = Double(arguments.popFirst() ?? "") ?? serveSeconds
   case "--serve-only": serveOnly = true
   case "--wrk-seconds": wrkSeconds = Double(arguments.popFirst() ?? "") ?? wrkSeconds
+  case "--pdfs": pdfCount = Int(arguments.popFirst() ?? "") ?? pdfCount
   default:
     FileHandle.standardError.write(
       Data(
-        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only] [--wrk-seconds 10]\n"
+        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only] [--wrk-seconds 10] [--pdfs 20]\n"
           .utf8))
     exit(64)
   }
@@ -447,6 +449,29 @@ for (count, root) in roots {
 }
 
 measureServe(seconds: serveSeconds)
+
+// MARK: - runbook pdf: many deployments through one browser, against a run per deployment
+
+if pdfCount > 0, onPath("chromium") != nil {
+  let root = "\(work)/pdf"
+  makeRunbookFolder(root, count: pdfCount)
+  _ = measure(runbook, ["build", "--root", root])
+  let together = measure(runbook, ["pdf", "--all", "--root", root])
+  failed = failed || together.status != 0
+  var apart = 0.0
+  var peak = 0
+  for index in 0..<pdfCount {
+    let one = measure(runbook, ["pdf", "--root", root, "d\(String(format: "%05d", index))"])
+    failed = failed || one.status != 0
+    apart += one.seconds
+    peak = max(peak, one.peakKiB)
+  }
+  print(
+    String(
+      format:
+        "runbook pdf: %d deployments through one browser %.1f s; one run each %.1f s: %.1fx faster",
+      pdfCount, together.seconds, apart, together.seconds > 0 ? apart / together.seconds : 0))
+}
 
 if failed {
   FileHandle.standardError.write(

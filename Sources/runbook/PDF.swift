@@ -6,7 +6,7 @@ struct PDF: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pdf",
     abstract:
-      "Build a deployment's site, then print its print.html to <deployment>-runbook.pdf with headless Chromium."
+      "Build deployments' sites, then print each print.html to <deployment>-runbook.pdf through one headless Chromium."
   )
 
   @OptionGroup var location: LocationOptions
@@ -17,26 +17,41 @@ struct PDF: ParsableCommand {
   @Option(help: "Paper size: A4 or letter.")
   var paper: Paper = .a4
 
+  @Flag(help: "Every deployment in Content/deployments/.")
+  var all = false
+
   @Argument(
-    help: "The deployment: its name (fabrikam) or its file (Content/deployments/fabrikam.yml).")
-  var deployment: String
+    help:
+      "The deployments: names (fabrikam) or files (Content/deployments/fabrikam.yml).")
+  var deployments: [String] = []
+
+  func validate() throws {
+    if deployments.isEmpty && !all {
+      throw ValidationError("name a deployment (such as fabrikam), or give --all")
+    }
+  }
 
   func run() throws {
     let where_ = location.location
     let folder = URL(fileURLWithPath: output, relativeTo: where_.root).standardizedFileURL
-    let file = try reportingDiagnostics { () throws(DiagnosticError) in
-      try where_.deploymentFile(
-        named: deployment, definition: try where_.loadDefinition(),
-        relativeTo: location.workingFolder)
+    let files = try reportingDiagnostics { () throws(DiagnosticError) -> [URL] in
+      let definition = try where_.loadDefinition()
+      if all { return where_.deploymentFiles(of: definition) }
+      var files: [URL] = []
+      for deployment in deployments {
+        files.append(
+          try where_.deploymentFile(
+            named: deployment, definition: definition, relativeTo: location.workingFolder))
+      }
+      return files
     }
     let result = SiteBuilder(
-      options: BuildOptions(location: where_, deploymentFiles: [file.path], paper: paper)
+      options: BuildOptions(location: where_, deploymentFiles: files.map(\.path), paper: paper)
     ).build(into: OutputWriter(folder: folder))
     try report(result, verb: "built")
-    let pdf = try reportingDiagnostics { () throws(DiagnosticError) in
-      try PDFPrinter.printSite(
-        file.deletingPathExtension().lastPathComponent, in: folder, display: where_.display)
+    let pdfs = try reportingDiagnostics { () throws(DiagnosticError) in
+      try PDFPrinter.printSites(result.built, in: folder, display: where_.display)
     }
-    print(TerminalText.safe(where_.display(pdf)))
+    for pdf in pdfs { print(TerminalText.safe(where_.display(pdf))) }
   }
 }

@@ -272,6 +272,31 @@ import Testing
     #expect(text.contains("Page 2 of \(pages)"))
   }
 
+  // #16: every PDF started a browser of its own.
+  @Test(
+    .enabled(
+      if: TestRunbook.executable("chromium") != nil && TestRunbook.executable("pdfinfo") != nil,
+      "chromium or poppler-utils is not installed (scripts/setup --test installs them)"))
+  func pdfAllPrintsEveryDeploymentThroughOneBrowserKeepingBookmarksAndPaper() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let run = try Self.run(["pdf", "--all", "--paper", "letter"], in: root)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      run.stdout == "Output/contoso/contoso-runbook.pdf\nOutput/fabrikam/fabrikam-runbook.pdf\n")
+    for id in ["contoso", "fabrikam"] {
+      let pdf = root.appendingPathComponent("Output/\(id)/\(id)-runbook.pdf")
+      let info = try Self.output(of: try #require(TestRunbook.executable("pdfinfo")), [pdf.path])
+      #expect(info.contains("Page size:       612 x 792 pts (letter)"), "\(info)")
+      // Bookmarks: the document outline Chromium makes from the headings.
+      let bytes = try Data(contentsOf: pdf)
+      #expect(bytes.range(of: Data("/Outlines".utf8)) != nil)
+    }
+    let missing = try Self.run(["pdf"], in: root)
+    #expect(missing.status == 64)
+    #expect(missing.stderr.hasPrefix("Error: name a deployment (such as fabrikam), or give --all"))
+  }
+
   @Test func pdfWithoutChromiumSaysHowToPrint() throws {
     let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }

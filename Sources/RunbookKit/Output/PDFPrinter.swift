@@ -1,17 +1,11 @@
 import Foundation
 
-/// Prints a site's `print.html` to PDF with headless Chromium.
-public struct PDFPrinter: Sendable {
+/// Prints sites' `print.html` to PDF with headless Chromium, one browser for all of them.
+public enum PDFPrinter {
   /// Browser commands tried in order on PATH.
   public static let browsers = [
     "chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
   ]
-
-  public let browser: URL
-
-  public init(browser: URL) {
-    self.browser = browser
-  }
 
   /// The first browser found on PATH, or nil.
   public static func findBrowser(
@@ -27,96 +21,43 @@ public struct PDFPrinter: Sendable {
     return nil
   }
 
-  /// What went wrong, with what Chromium said.
-  public struct Failure: Error, CustomStringConvertible {
-    public var description: String
-  }
-
-  /// Prints `page` to `pdf`, replacing it; a half-written PDF is never left in its place.
-  ///
-  /// Page size and margins come from the page's CSS `@page`; Chromium adds no header or footer
-  /// of its own, and makes bookmarks from the headings.
-  public func print(_ page: URL, to pdf: URL) throws(Failure) {
-    let temporary = pdf.deletingLastPathComponent().appendingPathComponent(
-      ".\(pdf.lastPathComponent).new-\(getpid())")
-    let profile = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "runbook-chromium-\(UUID().uuidString)")
-    defer {
-      try? FileManager.default.removeItem(at: profile)
-      try? FileManager.default.removeItem(at: temporary)
-    }
-    var arguments = [
-      "--headless", "--disable-gpu", "--no-pdf-header-footer", "--generate-pdf-document-outline",
-      "--user-data-dir=\(profile.path)", "--print-to-pdf=\(temporary.path)", page.absoluteString,
-    ]
-    // Chromium's sandbox refuses to run as root.
-    if geteuid() == 0 { arguments.insert("--no-sandbox", at: 1) }
-    let process = Process()
-    process.executableURL = browser
-    process.arguments = arguments
-    let errors = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = errors
-    do {
-      try process.run()
-    } catch {
-      throw Failure(description: "cannot start \(browser.path): \(error.localizedDescription)")
-    }
-    let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    let size =
-      (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int) ?? 0
-    guard process.terminationStatus == 0, size > 0 else {
-      throw Failure(
-        description:
-          "\(browser.lastPathComponent) exited with status \(process.terminationStatus) and wrote no PDF; it said:\n"
-          + Self.relevant(said))
-    }
-    if rename(temporary.path, pdf.path) != 0 {
-      throw Failure(
-        description: "cannot move the PDF to \(pdf.path): \(String(cString: strerror(errno)))")
-    }
-  }
-
-  /// Chromium's stderr without the noise it always prints (D-Bus, the launcher's shell).
-  static func relevant(_ stderr: String) -> String {
-    let lines = stderr.split(separator: "\n").filter { line in
-      !line.contains("dbus") && !line.contains("unexpected operator")
-        && !line.trimmingCharacters(in: .whitespaces).isEmpty
-    }
-    return lines.isEmpty ? "  (nothing)" : lines.map { "  " + $0 }.joined(separator: "\n")
-  }
-
-  /// Prints the site of deployment `id` in `output`: its `print.html` to `<id>-runbook.pdf`
-  /// beside it. Returns the PDF.
+  /// Prints the sites of deployments `ids` in `output`, each `print.html` to `<id>-runbook.pdf`
+  /// beside it, through one browser, up to `parallel` pages at a time. Returns the PDFs.
   ///
   /// - Parameter display: how diagnostics show a path.
-  public static func printSite(
-    _ id: String, in output: URL,
+  public static func printSites(
+    _ ids: [String], in output: URL, parallel: Int = ProcessInfo.processInfo.activeProcessorCount,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     display: (URL) -> String
-  ) throws(DiagnosticError) -> URL {
-    let site = output.appendingPathComponent(id)
-    let page = site.appendingPathComponent("print.html")
+  ) throws(DiagnosticError) -> [URL] {
+    let jobs = ids.map { id in
+      let site = output.appendingPathComponent(id)
+      return (
+        page: site.appendingPathComponent("print.html"),
+        pdf: site.appendingPathComponent("\(id)-runbook.pdf")
+      )
+    }
+    guard let first = jobs.first else { return [] }
     guard let browser = findBrowser(environment: environment) else {
       throw DiagnosticError([
         .error(
-          at: SourceLocation(path: display(page)), "Chromium is not installed, so no PDF was made",
+          at: SourceLocation(path: display(first.page)),
+          "Chromium is not installed, so no PDF was made",
           fix:
-            "install it ('sudo apt-get install chromium'), or open \(display(page)) in any browser and print it to PDF"
+            "install it ('sudo apt-get install chromium'), or open \(display(first.page)) in any browser and print it to PDF"
         )
       ])
     }
-    let pdf = site.appendingPathComponent("\(id)-runbook.pdf")
     do {
-      try PDFPrinter(browser: browser).print(page, to: pdf)
+      let session = try BrowserSession(browser: browser)
+      try session.print(jobs, parallel: max(1, parallel))
     } catch {
       throw DiagnosticError([
         .error(
-          at: SourceLocation(path: display(page)), "printing failed: \(error)",
-          fix: "open \(display(page)) in a browser and print it to PDF from there")
+          at: SourceLocation(path: display(first.page)), "printing failed: \(error)",
+          fix: "open the print.html of each site in a browser and print it to PDF from there")
       ])
     }
-    return pdf
+    return jobs.map(\.pdf)
   }
 }

@@ -1,0 +1,214 @@
+import Foundation
+
+/// One headless Chromium driven over its DevTools protocol on a pipe (`--remote-debugging-pipe`:
+/// commands go in on its descriptor 3, answers come out on its descriptor 4, each a JSON message
+/// ended by a NUL), so that many pages print through one browser, several at a time, with no
+/// networking at all.
+final class BrowserSession {
+  struct Failure: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  private let pid: pid_t
+  private let commands: Int32
+  private let answers: Int32
+  private var nextID = 1
+  private var pending = Data()
+  private let profile: URL
+
+  /// Starts the browser.
+  init(browser: URL) throws(Failure) {
+    profile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-chromium-\(UUID().uuidString)")
+    // A browser that dies makes writes to its pipe fail with EPIPE, not end this process.
+    signal(SIGPIPE, SIG_IGN)
+    var toBrowser: [Int32] = [0, 0]
+    var fromBrowser: [Int32] = [0, 0]
+    guard pipe(&toBrowser) == 0, pipe(&fromBrowser) == 0 else {
+      throw Failure(description: "cannot make a pipe: \(String(cString: strerror(errno)))")
+    }
+    var arguments = [
+      browser.path, "--headless", "--disable-gpu", "--remote-debugging-pipe",
+      "--no-first-run", "--no-default-browser-check", "--user-data-dir=\(profile.path)",
+      "about:blank",
+    ]
+    // Chromium's sandbox refuses to run as root.
+    if geteuid() == 0 { arguments.insert("--no-sandbox", at: 1) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, toBrowser[0], 3)
+    posix_spawn_file_actions_adddup2(&actions, fromBrowser[1], 4)
+    let null = open("/dev/null", O_RDWR)
+    defer { close(null) }
+    posix_spawn_file_actions_adddup2(&actions, null, 1)
+    posix_spawn_file_actions_adddup2(&actions, null, 2)
+    var pid: pid_t = 0
+    let argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let status = posix_spawn(&pid, browser.path, &actions, nil, argv, environ)
+    close(toBrowser[0])
+    close(fromBrowser[1])
+    guard status == 0 else {
+      close(toBrowser[1])
+      close(fromBrowser[0])
+      throw Failure(
+        description: "cannot start \(browser.path): \(String(cString: strerror(status)))")
+    }
+    self.pid = pid
+    commands = toBrowser[1]
+    answers = fromBrowser[0]
+    _ = fcntl(commands, F_SETFD, FD_CLOEXEC)
+    _ = fcntl(answers, F_SETFD, FD_CLOEXEC)
+  }
+
+  deinit {
+    close(commands)
+    close(answers)
+    kill(pid, SIGTERM)
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    try? FileManager.default.removeItem(at: profile)
+  }
+
+  /// Sends a command; returns its id.
+  @discardableResult
+  func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil) throws(Failure)
+    -> Int
+  {
+    let id = nextID
+    nextID += 1
+    var message: [String: Any] = ["id": id, "method": method, "params": params]
+    if let session { message["sessionId"] = session }
+    guard var data = try? JSONSerialization.data(withJSONObject: message) else {
+      throw Failure(description: "cannot encode \(method)")
+    }
+    data.append(0)
+    let failed = data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32? in
+      var offset = 0
+      while offset < buffer.count {
+        // swift-format-ignore: NeverForceUnwrap
+        // (a non-empty buffer always has a base address)
+        let written = write(commands, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        offset += written
+      }
+      return nil
+    }
+    if let failed {
+      throw Failure(
+        description: "the browser stopped reading: \(String(cString: strerror(failed)))")
+    }
+    return id
+  }
+
+  /// The next message from the browser: an answer (`id`) or an event (`method`).
+  func receive() throws(Failure) -> [String: Any] {
+    while true {
+      if let end = pending.firstIndex(of: 0) {
+        let message = pending[pending.startIndex..<end]
+        pending = Data(pending[pending.index(after: end)...])
+        guard let object = try? JSONSerialization.jsonObject(with: message) as? [String: Any]
+        else { continue }
+        return object
+      }
+      var chunk = [UInt8](repeating: 0, count: 1 << 16)
+      let count = read(answers, &chunk, chunk.count)
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else { throw Failure(description: "the browser closed its pipe") }
+      pending.append(contentsOf: chunk[..<count])
+    }
+  }
+
+  /// Prints every page to its PDF, up to `parallel` tabs at a time. Each PDF is written beside
+  /// its place and renamed over it, so a half-written one never stands there.
+  ///
+  /// Page size and margins come from the page's CSS `@page`; there is no header or footer, and
+  /// the headings become bookmarks.
+  func print(_ jobs: [(page: URL, pdf: URL)], parallel: Int) throws(Failure) {
+    enum Step { case creating, attaching, loading, printing, closing }
+    struct Tab {
+      var job: Int
+      var step: Step
+      var target = ""
+      var session = ""
+    }
+    var queue = Array(jobs.indices.reversed())
+    var tabs: [Int: Tab] = [:]  // by the id of the command each waits for
+    var sessions: [String: Int] = [:]  // loading tabs by session, for their load event
+    var waiting: [Int: Tab] = [:]  // loading tabs by job
+    var done = 0
+    func start() throws(Failure) {
+      while tabs.count + waiting.count < parallel, let job = queue.popLast() {
+        let id = try send("Target.createTarget", ["url": "about:blank"])
+        tabs[id] = Tab(job: job, step: .creating)
+      }
+    }
+    try start()
+    while done < jobs.count {
+      let message = try receive()
+      if let method = message["method"] as? String {
+        guard method == "Page.loadEventFired", let session = message["sessionId"] as? String,
+          let job = sessions.removeValue(forKey: session),
+          var tab = waiting.removeValue(forKey: job)
+        else { continue }
+        tab.step = .printing
+        let id = try send(
+          "Page.printToPDF",
+          [
+            "printBackground": true, "preferCSSPageSize": true, "displayHeaderFooter": false,
+            "generateDocumentOutline": true, "transferMode": "ReturnAsBase64",
+          ], session: tab.session)
+        tabs[id] = tab
+        continue
+      }
+      guard let id = message["id"] as? Int, var tab = tabs.removeValue(forKey: id) else { continue }
+      if let error = message["error"] as? [String: Any] {
+        throw Failure(
+          description:
+            "\(jobs[tab.job].page.lastPathComponent): the browser answered \(error["message"] ?? error)"
+        )
+      }
+      let result = message["result"] as? [String: Any] ?? [:]
+      switch tab.step {
+      case .creating:
+        tab.target = result["targetId"] as? String ?? ""
+        tab.step = .attaching
+        tabs[try send("Target.attachToTarget", ["targetId": tab.target, "flatten": true])] = tab
+      case .attaching:
+        tab.session = result["sessionId"] as? String ?? ""
+        tab.step = .loading
+        try send("Page.enable", session: tab.session)
+        try send("Page.navigate", ["url": jobs[tab.job].page.absoluteString], session: tab.session)
+        sessions[tab.session] = tab.job
+        waiting[tab.job] = tab
+      case .printing:
+        let pdf = jobs[tab.job].pdf
+        guard let base64 = result["data"] as? String, let data = Data(base64Encoded: base64),
+          !data.isEmpty
+        else {
+          throw Failure(description: "\(pdf.lastPathComponent): the browser made no PDF")
+        }
+        let temporary = pdf.deletingLastPathComponent().appendingPathComponent(
+          ".\(pdf.lastPathComponent).new-\(getpid())")
+        do {
+          try OutputWriter.writeFile(temporary.path, data)
+          try OutputWriter.rename(temporary.path, pdf.path)
+        } catch {
+          unlink(temporary.path)
+          throw Failure(description: "cannot write \(pdf.path): \(ErrorReason.of(error))")
+        }
+        tab.step = .closing
+        tabs[try send("Target.closeTarget", ["targetId": tab.target])] = tab
+      case .closing:
+        done += 1
+        try start()
+      case .loading:
+        break
+      }
+    }
+  }
+}
