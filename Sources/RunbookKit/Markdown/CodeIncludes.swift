@@ -27,7 +27,7 @@ struct CodeInclude: Equatable {
     let children = paragraph.children
     guard children.count == 3, children[1].kind == .link, let url = children[1].url,
       let opening = children[0].literal, let closing = children[2].literal,
-      closing.trimmingCharacters(in: .whitespaces) == "]",
+      closing.trimmingCharacters(in: .whitespaces) == "]", opening.contains("[!code"),
       let match = opening.wholeMatch(of: #/\s*\[!code(?:-([^\[\s]*))?\s*/#)
     else { return nil }
     path = IncludeFiles.withoutQuery(url)

@@ -25,7 +25,9 @@ struct Directive: Equatable {
   /// text and for names not in `blockNames`.
   init?(line: String) {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
-    guard
+    // Every line of every paragraph comes here: the regular expression (which Swift builds
+    // each time it is evaluated) only for the few that can be one.
+    guard trimmed.hasPrefix(":::"),
       let match = trimmed.wholeMatch(
         of: #/:::\s*([A-Za-z][A-Za-z-]*)((?:\s[^:]*)?|\s.*?)\s*(?::::)?/#)
     else { return nil }

@@ -266,8 +266,9 @@ struct PageParts {
     } else {
       return nil
     }
-    guard (3...5).contains(level),
-      let match = block.plainText.wholeMatch(
+    let text = block.plainText
+    guard (3...5).contains(level), text.lowercased().contains("step"),
+      let match = text.wholeMatch(
         of: #/\s*[Ss]tep\s+(\d+)(?:\s*[:.\-–—]\s*.*|\s*)/#)
     else { return nil }
     return Int(match.output.1)

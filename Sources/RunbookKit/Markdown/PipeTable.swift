@@ -107,9 +107,12 @@ struct PipeTable: TreeRewriter {
     for (index, alignment) in alignments.enumerated() {
       let style = alignment == .none ? "" : " style=\"text-align: \(alignment.rawValue)\""
       // `> [!NOTE]>` written inside a cell, as some pages do: the alert's word in bold.
-      let text = (index < cells.count ? cells[index] : "").replacing(
-        #/>\s*\[!(NOTE|TIP|IMPORTANT|CAUTION|WARNING)\]\s*>?/#.ignoresCase()
-      ) { "**\($0.output.1.prefix(1).uppercased() + $0.output.1.dropFirst().lowercased()):** " }
+      var text = index < cells.count ? cells[index] : ""
+      if text.contains("[!") {
+        text = text.replacing(
+          #/>\s*\[!(NOTE|TIP|IMPORTANT|CAUTION|WARNING)\]\s*>?/#.ignoresCase()
+        ) { "**\($0.output.1.prefix(1).uppercased() + $0.output.1.dropFirst().lowercased()):** " }
+      }
       // cmark parses the cell: a paragraph's inlines move into the table; blocks such as a list
       // that a cell starts (`1. **Select:**`) move in whole, in a cell that holds blocks.
       var parsed = tree.fragment(parsing: text)
