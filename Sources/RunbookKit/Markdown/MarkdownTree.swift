@@ -257,30 +257,44 @@ struct MarkdownNode: Hashable {
   /// This node and everything below it, children before parents (a snapshot).
   var postorder: [MarkdownNode] {
     var result: [MarkdownNode] = []
-    func visit(_ node: OpaquePointer) {
-      var child = cmark_node_first_child(node)
-      while let current = child {
-        visit(current)
-        child = cmark_node_next(current)
+    // Without recursion, as `walk`: from the deepest first child up, then the next sibling's.
+    var current = raw
+    while let child = cmark_node_first_child(current) { current = child }
+    while true {
+      result.append(MarkdownNode(current, in: tree))
+      if current == raw { break }
+      if var next = cmark_node_next(current) {
+        while let child = cmark_node_first_child(next) { next = child }
+        current = next
+      } else if let up = cmark_node_parent(current) {
+        current = up
+      } else {
+        break
       }
-      result.append(MarkdownNode(node, in: tree))
     }
-    visit(raw)
     return result
   }
 
   /// Calls `body` on this node and everything below it, parents before children; `body` must
   /// not change the tree (take `preorder` for that).
+  ///
+  /// Without recursion, following cmark's parent and sibling links: a page nested thousands of
+  /// levels deep (lists in lists, quotes in quotes) would overflow the stack.
   func walk(_ body: (MarkdownNode) -> Void) {
-    func visit(_ node: OpaquePointer) {
-      body(MarkdownNode(node, in: tree))
-      var child = cmark_node_first_child(node)
-      while let current = child {
-        visit(current)
-        child = cmark_node_next(current)
+    var current = raw
+    while true {
+      body(MarkdownNode(current, in: tree))
+      if let child = cmark_node_first_child(current) {
+        current = child
+        continue
       }
+      // Up to the nearest node below `raw` that has a next sibling.
+      while current != raw, cmark_node_next(current) == nil, let up = cmark_node_parent(current) {
+        current = up
+      }
+      guard current != raw, let next = cmark_node_next(current) else { return }
+      current = next
     }
-    visit(raw)
   }
 
   /// 1-based, counting lines of the markdown body; 0 when cmark does not know.

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+@testable import RunbookKit
+
+/// What `scripts/fuzz` found, each input kept in `Tests/Fixtures/fuzz/found/` as the fuzzer
+/// minimized it, rendered through the same pipeline as the fuzz target.
+@Suite struct FuzzFindingsTests {
+  static func found(_ name: String) throws -> String {
+    try String(
+      contentsOf: fixtures.appendingPathComponent("fuzz/found/markdown/\(name)"), encoding: .utf8)
+  }
+
+  /// cmark's HTML for `depth` bullet lists, each the only item of the one above, around `text`.
+  static func nestedLists(_ depth: Int, around text: String) -> String {
+    String(repeating: "<ul>\n<li>\n", count: depth - 1) + "<ul>\n<li>\(text)</li>\n</ul>\n"
+      + String(repeating: "</li>\n</ul>\n", count: depth - 1)
+  }
+
+  /// 30,000 bullet lists nested in one another: walking the tree recursed once per level and
+  /// overflowed the stack (SIGSEGV; AddressSanitizer: stack-overflow).
+  @Test func deeplyNestedListsRenderWithoutOverflowingTheStack() throws {
+    let page = try render(try Self.found("nested-lists-stack-overflow.md"))
+    #expect(page.diagnostics.map(\.description) == [])
+    #expect(page.stages.map(\.slug) == ["stage"])
+    #expect(page.stages.first?.steps.map(\.number.description) == ["1"])
+    #expect(page.stages.first?.steps.first?.html == Self.nestedLists(30_000, around: "text"))
+  }
+}
