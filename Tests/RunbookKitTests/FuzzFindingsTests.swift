@@ -51,4 +51,17 @@ import Testing
         + value("mim_server", "IDM01") + "</p>\n"
         + String(repeating: "</blockquote>\n", count: depth))
   }
+
+  /// 8,000 empty block quotes, one in the other (as a 16 KiB fuzz input ended): each empty quote
+  /// is removed, which empties the one above, and every removal made every node walk up to the
+  /// top again (63 s in a debug build); a node that moves now forgets only its own subtree's.
+  @Test func emptyNestedQuotesAreRemovedInLinearTime() throws {
+    let markdown = try Self.found("empty-nested-quotes-quadratic.md")
+    var page: RenderedPage?
+    let elapsed = try ContinuousClock().measure { page = try render(markdown) }
+    #expect(elapsed < .seconds(15))
+    #expect(page?.diagnostics.map(\.description) == [])
+    #expect(page?.stages.map(\.slug) == ["stage"])
+    #expect(page?.stages.first?.steps.map(\.html) == [""])
+  }
 }

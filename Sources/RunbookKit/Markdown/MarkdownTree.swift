@@ -87,9 +87,8 @@ final class MarkdownTree {
   fileprivate var roles: [OpaquePointer: NodeRole] = [:]
   fileprivate var sourceLines: [OpaquePointer: Int] = [:]
   fileprivate var includeOrigins: [OpaquePointer: IncludeOrigin] = [:]
-  /// Each node's `topmost`, as of `generation`, which every change of the tree's shape moves on.
-  fileprivate var topmosts: [OpaquePointer: (top: OpaquePointer, generation: Int)] = [:]
-  fileprivate var generation = 0
+  /// Each node's `topmost`, as far as it was asked; a node that moves forgets it for its subtree.
+  fileprivate var topmosts: [OpaquePointer: OpaquePointer] = [:]
 
   /// Parses CommonMark with source positions on; cmark never fails on any text.
   init(parsing markdown: String) {
@@ -234,22 +233,29 @@ struct MarkdownNode: Hashable {
 
   /// The node at the top of this one's tree: the document, a fragment, or an unlinked node.
   ///
-  /// Remembered for every node on the way up until the tree next changes, so that asking it of
-  /// every node of a deeply nested page costs its size, not its size times its depth.
+  /// Remembered for every node on the way up; a node that moves forgets it for everything below
+  /// it, so that asking it of every node of a deeply nested page costs its size, not its size
+  /// times its depth.
   var topmost: MarkdownNode {
     var path: [OpaquePointer] = []
     var current = raw
     while true {
-      if let known = tree.topmosts[current], known.generation == tree.generation {
-        current = known.top
+      if let known = tree.topmosts[current] {
+        current = known
         break
       }
       path.append(current)
       guard let up = cmark_node_parent(current) else { break }
       current = up
     }
-    for node in path { tree.topmosts[node] = (current, tree.generation) }
+    for node in path { tree.topmosts[node] = current }
     return MarkdownNode(current, in: tree)
+  }
+
+  /// Forgets the `topmost` of this node and everything below it: they are about to move.
+  private func forgetTopmost() {
+    guard !tree.topmosts.isEmpty else { return }
+    walk { tree.topmosts[$0.raw] = nil }
   }
 
   var children: [MarkdownNode] {
@@ -368,17 +374,17 @@ struct MarkdownNode: Hashable {
 
   /// Appends `child`, unlinking it from wherever it was.
   func append(_ child: MarkdownNode) {
-    tree.generation += 1
+    child.forgetTopmost()
     precondition(cmark_node_append_child(raw, child.raw) == 1, "cmark refused a child node")
   }
 
   func insertBefore(_ sibling: MarkdownNode) {
-    tree.generation += 1
+    sibling.forgetTopmost()
     precondition(cmark_node_insert_before(raw, sibling.raw) == 1, "cmark refused a sibling node")
   }
 
   func insertAfter(_ sibling: MarkdownNode) {
-    tree.generation += 1
+    sibling.forgetTopmost()
     precondition(cmark_node_insert_after(raw, sibling.raw) == 1, "cmark refused a sibling node")
   }
 
@@ -395,7 +401,7 @@ struct MarkdownNode: Hashable {
 
   /// Unlinks this node and what is below it; the tree frees them when it goes.
   func remove() {
-    tree.generation += 1
+    forgetTopmost()
     cmark_node_unlink(raw)
     tree.loose.append(raw)
   }
