@@ -57,6 +57,22 @@ let package = Package(
       dependencies: ["RunbookTestSupport"],
       path: "Benchmarks/RunbookBench"
     ),
+    // libFuzzer targets (issue #13): scripts/fuzz builds each with -sanitize=fuzzer,address; a
+    // plain build makes them replay the files they are given once.
+    .target(
+      name: "FuzzSupport",
+      path: "Fuzz/FuzzSupport"
+    ),
+    .executableTarget(
+      name: "MarkdownFuzz",
+      dependencies: ["RunbookKit", "FuzzSupport"],
+      path: "Fuzz/MarkdownFuzz"
+    ),
+    .executableTarget(
+      name: "DeploymentFuzz",
+      dependencies: ["RunbookKit", "FuzzSupport"],
+      path: "Fuzz/DeploymentFuzz"
+    ),
     // What several test targets and the benchmark share: a raw HTTP client on 127.0.0.1, a
     // copy of the project's runbook to change, and tool lookup.
     .target(

@@ -87,6 +87,8 @@ final class MarkdownTree {
   fileprivate var roles: [OpaquePointer: NodeRole] = [:]
   fileprivate var sourceLines: [OpaquePointer: Int] = [:]
   fileprivate var includeOrigins: [OpaquePointer: IncludeOrigin] = [:]
+  /// Each node's `topmost`, as far as it was asked; a node that moves forgets it for its subtree.
+  fileprivate var topmosts: [OpaquePointer: OpaquePointer] = [:]
 
   /// Parses CommonMark with source positions on; cmark never fails on any text.
   init(parsing markdown: String) {
@@ -230,10 +232,30 @@ struct MarkdownNode: Hashable {
   var isInDocument: Bool { topmost.raw == tree.document }
 
   /// The node at the top of this one's tree: the document, a fragment, or an unlinked node.
+  ///
+  /// Remembered for every node on the way up; a node that moves forgets it for everything below
+  /// it, so that asking it of every node of a deeply nested page costs its size, not its size
+  /// times its depth.
   var topmost: MarkdownNode {
+    var path: [OpaquePointer] = []
     var current = raw
-    while let up = cmark_node_parent(current) { current = up }
+    while true {
+      if let known = tree.topmosts[current] {
+        current = known
+        break
+      }
+      path.append(current)
+      guard let up = cmark_node_parent(current) else { break }
+      current = up
+    }
+    for node in path { tree.topmosts[node] = current }
     return MarkdownNode(current, in: tree)
+  }
+
+  /// Forgets the `topmost` of this node and everything below it: they are about to move.
+  private func forgetTopmost() {
+    guard !tree.topmosts.isEmpty else { return }
+    walk { tree.topmosts[$0.raw] = nil }
   }
 
   var children: [MarkdownNode] {
@@ -257,30 +279,44 @@ struct MarkdownNode: Hashable {
   /// This node and everything below it, children before parents (a snapshot).
   var postorder: [MarkdownNode] {
     var result: [MarkdownNode] = []
-    func visit(_ node: OpaquePointer) {
-      var child = cmark_node_first_child(node)
-      while let current = child {
-        visit(current)
-        child = cmark_node_next(current)
+    // Without recursion, as `walk`: from the deepest first child up, then the next sibling's.
+    var current = raw
+    while let child = cmark_node_first_child(current) { current = child }
+    while true {
+      result.append(MarkdownNode(current, in: tree))
+      if current == raw { break }
+      if var next = cmark_node_next(current) {
+        while let child = cmark_node_first_child(next) { next = child }
+        current = next
+      } else if let up = cmark_node_parent(current) {
+        current = up
+      } else {
+        break
       }
-      result.append(MarkdownNode(node, in: tree))
     }
-    visit(raw)
     return result
   }
 
   /// Calls `body` on this node and everything below it, parents before children; `body` must
   /// not change the tree (take `preorder` for that).
+  ///
+  /// Without recursion, following cmark's parent and sibling links: a page nested thousands of
+  /// levels deep (lists in lists, quotes in quotes) would overflow the stack.
   func walk(_ body: (MarkdownNode) -> Void) {
-    func visit(_ node: OpaquePointer) {
-      body(MarkdownNode(node, in: tree))
-      var child = cmark_node_first_child(node)
-      while let current = child {
-        visit(current)
-        child = cmark_node_next(current)
+    var current = raw
+    while true {
+      body(MarkdownNode(current, in: tree))
+      if let child = cmark_node_first_child(current) {
+        current = child
+        continue
       }
+      // Up to the nearest node below `raw` that has a next sibling.
+      while current != raw, cmark_node_next(current) == nil, let up = cmark_node_parent(current) {
+        current = up
+      }
+      guard current != raw, let next = cmark_node_next(current) else { return }
+      current = next
     }
-    visit(raw)
   }
 
   /// 1-based, counting lines of the markdown body; 0 when cmark does not know.
@@ -338,14 +374,17 @@ struct MarkdownNode: Hashable {
 
   /// Appends `child`, unlinking it from wherever it was.
   func append(_ child: MarkdownNode) {
+    child.forgetTopmost()
     precondition(cmark_node_append_child(raw, child.raw) == 1, "cmark refused a child node")
   }
 
   func insertBefore(_ sibling: MarkdownNode) {
+    sibling.forgetTopmost()
     precondition(cmark_node_insert_before(raw, sibling.raw) == 1, "cmark refused a sibling node")
   }
 
   func insertAfter(_ sibling: MarkdownNode) {
+    sibling.forgetTopmost()
     precondition(cmark_node_insert_after(raw, sibling.raw) == 1, "cmark refused a sibling node")
   }
 
@@ -362,6 +401,7 @@ struct MarkdownNode: Hashable {
 
   /// Unlinks this node and what is below it; the tree frees them when it goes.
   func remove() {
+    forgetTopmost()
     cmark_node_unlink(raw)
     tree.loose.append(raw)
   }
