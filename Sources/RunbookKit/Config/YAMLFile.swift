@@ -13,7 +13,9 @@ struct YAMLFile {
     do {
       // Every value is read as text: the basic resolver skips the regular expressions that
       // sort plain scalars into numbers, dates and booleans, which we never ask for.
-      root = try Yams.compose(yaml: text, .basic)
+      // The encoding given, not `.default`, which reads the whole environment on every parse
+      // (a tenth of a thousand-deployment rebuild).
+      root = try Yams.compose(yaml: text, .basic, .default, .utf8)
     } catch let error as YamlError {
       throw DiagnosticError([Self.diagnostic(for: error, path: path)])
     } catch {

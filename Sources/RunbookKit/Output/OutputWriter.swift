@@ -165,7 +165,10 @@ public struct OutputWriter: SiteSink {
     let fileManager = FileManager.default
     guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return }
     let work = names.compactMap { name -> (name: String, id: String, kind: String)? in
-      guard let match = name.wholeMatch(of: #/\.(.+)\.(new|ready|old)-[0-9]+/#) else { return nil }
+      // Every site's folder is listed here: the regular expression only for hidden names.
+      guard name.hasPrefix("."), name.contains("-"),
+        let match = name.wholeMatch(of: #/\.(.+)\.(new|ready|old)-[0-9]+/#)
+      else { return nil }
       return (name, String(match.output.1), String(match.output.2))
     }
     for kind in ["ready", "old"] {
