@@ -135,9 +135,13 @@ import Testing
     // The step without a note gets a plain "Done" box, keyed like the others.
     #expect(
       html.contains(
-        "<p class=\"verify-title\"><label><input type=\"checkbox\" class=\"verify-box\" data-step=\"page/stage/2\"> Done</label></p>"
+        "<p class=\"verify-title\"><label><input type=\"checkbox\" class=\"verify-box\" data-step=\"page/stage/2\"> Done<span class=\"visually-hidden\"> step 2: Run Set-Item -Path WSMan:\\<span class=\"value\" data-key=\"server\" title=\"server\">IDM01</span> and check it.</span></label></p>"
       ))
-    #expect(html.contains("data-step=\"page/stage/1\"> Verify"))
+    // Each box is named by its step: "Verify step 1: Create the account:".
+    #expect(
+      html.contains(
+        "data-step=\"page/stage/1\"> Verify<span class=\"visually-hidden\"> step 1: Create the account:</span></label>"
+      ))
   }
 
   @Test func fabrikamSiteHasNoSampleNameAndAChainOfSixStages() throws {

@@ -77,6 +77,9 @@ struct StepContext: Sendable {
   var noteHTML: String?
   /// What stands before the step between two lists (a sub-heading), when anything does.
   var leadHTML: String?
+  /// The step's first words, value spans kept: its entry in the list of steps, and the name of
+  /// its tick box ("Verify step 3: …").
+  var summaryHTML: String
 }
 
 /// `stage.mustache`: one stage of the runbook.
@@ -106,6 +109,13 @@ struct StagePage: PageContext, Sendable {
   var after: PagerLink?
   /// A reference section ("See also"): no steps, no place in the chain of stages.
   var isReference = false
+  /// The stages of the runbook, as the overview lists them, this one `current`: the stage list
+  /// beside the page.
+  var stageMenu: [OverviewPage.Page] = []
+  /// Whether the stage has steps to list.
+  var hasSteps = false
+  /// The steps again, under another key than the stage list's step counts (`steps` there).
+  var stepList: [StepContext] = []
 }
 
 /// A row of the values sheet.
@@ -127,6 +137,8 @@ struct OverviewPage: PageContext, Sendable {
     var href: String
     var steps: Int
     var oneStep: Bool
+    /// The stage of the page showing the list (stage pages only).
+    var current = false
   }
 
   struct Page: Sendable {
@@ -253,4 +265,11 @@ struct IndexPage: Sendable {
   var buildDate: String
   var hasDeployments: Bool
   var deployments: [Deployment]
+}
+
+/// `404.mustache`: the page a static host shows for a path the output does not have. It stands
+/// at the top of the output but is shown at any depth, so its links start at the host's root.
+struct NotFoundPage: Sendable {
+  let root = "/"
+  var buildDate: String
 }
