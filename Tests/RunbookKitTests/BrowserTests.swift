@@ -178,6 +178,12 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
       log.push("current: " + current.length + " " + (current[0].href === win.location.href) + " " + current[0].textContent);
       log.push("progress: " + current[0].parentNode.querySelector(".stage-progress").textContent);
       log.push("menu open at 1280: " + doc.querySelector(".stage-menu").open);
+      // A value takes the focus and then shows its name; the skip link is the first stop.
+      var value = doc.querySelector("main .step-body .value");
+      value.focus();
+      log.push("value: tabindex " + value.getAttribute("tabindex") + ", focused " + (doc.activeElement === value) + ", shows " + win.getComputedStyle(value, "::after").content);
+      var first = doc.querySelector("a[href], button:not([hidden]), input, [tabindex]");
+      log.push("first stop: " + first.className + " " + first.getAttribute("href") + " -> " + doc.querySelector(first.getAttribute("href")).tagName);
 
       // Copy: a block holding a secret asks for the password and copies it in place of the reference.
       await open("series/fabrikam-mim/preparing-domain/create-user-accounts-and-groups.html", 390);
@@ -238,6 +244,8 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
         current: 1 true Configure MIM Service and Portal for installation
         progress: 0 of 16 verified
         menu open at 1280: true
+        value: tabindex 0, focused true, shows "mim_server"
+        first stop: skip-link #main -> MAIN
         secret button: Copy with password; reference: vault://kv/mim/service-accounts
         cancelled: 0 copied, status Not copied
         answered: 1 copied; holds the password true; holds the reference false; badge text false; exactly the block with the password true

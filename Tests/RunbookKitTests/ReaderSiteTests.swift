@@ -145,3 +145,79 @@ import Testing
         .contains("The last build failed"))
   }
 }
+
+/// Contrast of the site's colours (#18), computed from `runbook.css` as WCAG 2 defines it: text
+/// at least 4.5:1 and marks (underlines, badges, tick boxes, outlines) at least 3:1, in the light
+/// scheme and in the dark one.
+@Suite struct ContrastTests {
+  /// The custom properties of the first `:root { }` after `marker` (or of the first one).
+  static func colours(_ css: String, after marker: String? = nil) throws -> [String: String] {
+    let start = try marker.map { try #require(css.range(of: $0)).upperBound } ?? css.startIndex
+    let root = try #require(css.range(of: ":root {", range: start..<css.endIndex))
+    let end = try #require(css.range(of: "}", range: root.upperBound..<css.endIndex))
+    let block = String(css[root.upperBound..<end.lowerBound])
+    let pattern = try NSRegularExpression(pattern: "--([a-z-]+):\\s*(#[0-9a-fA-F]{6})")
+    let text = block as NSString
+    var result: [String: String] = [:]
+    for match in pattern.matches(in: block, range: NSRange(location: 0, length: text.length)) {
+      result[text.substring(with: match.range(at: 1))] = text.substring(with: match.range(at: 2))
+    }
+    return result
+  }
+
+  static func luminance(_ hex: String) -> Double {
+    let value = Int(hex.dropFirst(), radix: 16) ?? 0
+    let channels = [(value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF].map { channel in
+      let c = Double(channel) / 255
+      return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+    }
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+  }
+
+  static func ratio(_ a: String, _ b: String) -> Double {
+    let (x, y) = (luminance(a), luminance(b))
+    return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+  }
+
+  /// Text on its background: body text, links, step numbers, alert titles, badges, progress.
+  static let text = [
+    ("text", "background"), ("muted", "background"), ("muted", "surface"),
+    ("accent", "background"), ("accent", "surface"), ("on-accent", "accent"), ("on-accent", "tip"),
+    ("text", "value-bg"), ("text", "secret-bg"), ("secret-border", "secret-bg"),
+    ("note", "note-bg"), ("tip", "tip-bg"), ("important", "important-bg"),
+    ("caution", "caution-bg"), ("warning", "warning-bg"), ("tip", "background"),
+    ("muted", "tip-bg"),
+  ]
+  /// Marks: a value's underline, the secret badge's border, tick boxes and verified numbers,
+  /// focus outlines, the bar beside a linked-to step.
+  static let marks = [
+    ("value-border", "background"), ("value-border", "value-bg"), ("secret-border", "background"),
+    ("secret-border", "secret-bg"), ("tip", "background"), ("accent", "background"),
+  ]
+
+  @Test func textAndMarksAreReadableInBothSchemes() throws {
+    let css = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("Templates/assets/runbook.css"),
+      encoding: .utf8)
+    let light = try Self.colours(css)
+    let dark = light.merging(
+      try Self.colours(css, after: "prefers-color-scheme: dark"), uniquingKeysWith: { $1 })
+    var failures: [String] = []
+    for (scheme, colours) in [("light", light), ("dark", dark)] {
+      for (pairs, minimum) in [(Self.text, 4.5), (Self.marks, 3.0)] {
+        for (foreground, background) in pairs {
+          let a = try #require(colours[foreground], "--\(foreground)")
+          let b = try #require(colours[background], "--\(background)")
+          let ratio = Self.ratio(a, b)
+          if ratio < minimum {
+            failures.append(
+              "\(scheme): --\(foreground) on --\(background) is \(String(format: "%.2f", ratio)):1")
+          }
+        }
+      }
+    }
+    #expect(failures == [])
+    // The step numbers and buttons use --on-accent, never a fixed white.
+    #expect(!css.contains("color: #fff; font-weight: 700"))
+  }
+}
