@@ -159,6 +159,15 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
       options: BuildOptions(location: SeriesTests.location, buildDate: "2026-01-01")
     ).build(into: OutputWriter(folder: output.appendingPathComponent("series")))
     #expect(series.built == ["fabrikam-mim"])
+    // The project's two other runbooks, from the MIMDocs pages of the test corpus.
+    for name in ["gcsv", "custom-mfa"] {
+      let location = RunbookLocation(
+        root: repositoryRoot, definition: "Content/\(name).yml",
+        source: fixtures.appendingPathComponent("corpus/mimdocs").path)
+      let report = SiteBuilder(options: BuildOptions(location: location, buildDate: "2026-01-01"))
+        .build(into: OutputWriter(folder: output.appendingPathComponent(name)))
+      #expect(report.built == ["northwind"], "\(name)")
+    }
     return output
   }
 
@@ -262,6 +271,40 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
         """)
   }
 
+  /// Ctrl+P on a stage page prints its steps, without the header, the stage list, the pager, the
+  /// footer or any button.
+  @Test(
+    .enabled(
+      if: chromiumInstalled && TestRunbook.executable("pdftotext") != nil,
+      "chromium or pdftotext is not installed (scripts/setup --test)"))
+  func aStagePagePrintsItsStepsOnly() throws {
+    let (_, output) = try SiteTests.build()
+    defer { try? FileManager.default.removeItem(at: output) }
+    let chromium = try #require(TestRunbook.executable("chromium"))
+    let pdftotext = try #require(TestRunbook.executable("pdftotext"))
+    let page = output.appendingPathComponent(
+      "fabrikam/install-mim-service-portal/configure-mim-service-and-portal-for-installation.html")
+    let pdf = output.appendingPathComponent("stage.pdf")
+    let profile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runbook-chromium-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: profile) }
+    _ = try run(
+      chromium,
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)",
+        "--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", page.absoluteString,
+      ])
+    let text = try run(pdftotext, ["-layout", pdf.path, "-"]).output
+    #expect(text.contains("Configure MIM Service and Portal for"))
+    #expect(text.components(separatedBy: "Verify").count - 1 == 16)
+    for left in [
+      "Print / PDF", "Stages and steps", "Runbooks", "Next stage", "Previous stage", "Built 2026",
+      "Keys", "Copy", "Skip to", "JavaScript",
+    ] {
+      #expect(!text.contains(left), "the printed stage shows '\(left)'")
+    }
+  }
+
   /// No page is wider than the screen: tables and code scroll in their own box, long words wrap.
   @Test(.enabled(if: chromiumInstalled, "chromium is not installed (scripts/setup --test)"))
   func noPageOverflowsAt320390Or1280Pixels() throws {
@@ -270,7 +313,7 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
     let pages = SiteTests.files(in: output).filter {
       $0.hasSuffix(".html") && !$0.hasPrefix("contoso/") && !$0.hasPrefix("series/contoso/")
     }
-    #expect(pages.count == 36)
+    #expect(pages.count == 57)
     let list = pages.map { "\"\($0)\"" }.joined(separator: ", ")
     let result = try Self.harness(
       """
@@ -289,6 +332,6 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
       }
       return "checked " + pages.length * 3 + "\\n" + wide.join("\\n");
       """, in: output)
-    #expect(result == "checked 108\n")
+    #expect(result == "checked 171\n")
   }
 }

@@ -71,6 +71,33 @@ import Testing
         """))
   }
 
+  /// Without JavaScript, no control that needs it shows: every button of a page is `hidden`
+  /// (the script shows it) or closes the key sheet, which only the script opens; the CSS makes
+  /// `hidden` win over `.button`; one line says ticks need JavaScript.
+  @Test func withoutJavaScriptOnlyWorkingControlsShow() throws {
+    let (_, output) = try SiteTests.build()
+    defer { try? FileManager.default.removeItem(at: output) }
+    let site = output.appendingPathComponent("fabrikam")
+    for page in SiteTests.files(in: site) where page.hasSuffix(".html") && page != "print.html" {
+      let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
+      let outsideSheet = html.replacingOccurrences(
+        of: "<dialog[\\s\\S]*?</dialog>", with: "", options: .regularExpression)
+      let buttons = outsideSheet.components(separatedBy: "<button").dropFirst().map {
+        String($0.prefix { $0 != ">" })
+      }
+      #expect(!buttons.isEmpty, "\(page)")
+      for button in buttons { #expect(button.contains(" hidden"), "\(page): <button\(button)>") }
+      #expect(
+        html.contains(
+          "<noscript><p class=\"no-script\">Ticks are kept by the browser and need JavaScript: without it a tick lasts until the page reloads.</p></noscript>"
+        ))
+    }
+    let css = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("Templates/assets/runbook.css"),
+      encoding: .utf8)
+    #expect(css.contains("[hidden] { display: none !important; }"))
+  }
+
   @Test func aStepsSummaryKeepsItsValuesAndStopsAtAWord() {
     let value = "<span class=\"value\" data-key=\"mim_server\" title=\"mim_server\">IDM01</span>"
     #expect(
