@@ -225,6 +225,11 @@
       openSheet();
       return;
     }
+    if (key === "/") {
+      var field = document.querySelector("[data-search-input], .site-search input");
+      if (field) { event.preventDefault(); field.focus(); }
+      return;
+    }
     if (event.shiftKey) return;
     var rel = key === "ArrowLeft" || key === "p" ? "prev" : key === "ArrowRight" || key === "n" ? "next" : null;
     if (rel) {
@@ -237,6 +242,31 @@
       goToStep(key === "j" ? 1 : -1);
     }
   });
+
+  // Search: search.html holds every stage, step and value; show those holding every word asked.
+  var results = document.querySelector("[data-search-results]");
+  if (results) {
+    var input = document.querySelector("[data-search-input]");
+    var status = document.querySelector("[data-search-status]");
+    var entries = Array.prototype.slice.call(results.children);
+    var texts = entries.map(function (entry) { return entry.textContent.toLowerCase(); });
+    var search = function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var found = 0;
+      entries.forEach(function (entry, index) {
+        var match = words.every(function (word) { return texts[index].indexOf(word) >= 0; });
+        entry.hidden = !match;
+        if (match) found += 1;
+      });
+      status.textContent = words.length === 0
+        ? entries.length + " stages, steps and values: type to search them."
+        : found + (found === 1 ? " result" : " results") + " for " + input.value.trim() + ".";
+    };
+    status.setAttribute("role", "status");
+    input.value = new URLSearchParams(window.location.search).get("q") || "";
+    input.addEventListener("input", search);
+    search();
+  }
 
   render();
 })();

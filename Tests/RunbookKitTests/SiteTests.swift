@@ -89,7 +89,8 @@ import Testing
     // change of today's templates made differ.
     let golden = fixtures.appendingPathComponent("golden")
     let overrides = release.appendingPathComponent("expected")
-    let pages = Self.files(in: golden)
+    // Pages that today's templates add (search.html) have no template in the last release.
+    let pages = Self.files(in: golden).filter { !$0.hasSuffix("/search.html") }
     #expect(pages.count == 9)
     for page in pages {
       let override = overrides.appendingPathComponent(page)
@@ -152,7 +153,7 @@ import Testing
     #expect(report.built == ["fabrikam"])
     let site = output.appendingPathComponent("fabrikam")
     let pages = Self.files(in: site).filter { $0.hasSuffix(".html") }
-    #expect(pages.count == 8)
+    #expect(pages.count == 9)
     let definition = try projectDefinition()
 
     var text = ""
@@ -172,9 +173,10 @@ import Testing
       #expect(!html.contains("Pass@word"), "\(page) holds the sample password")
     }
     // 30 steps, each holding a Verify block with a note.
-    let stagePages = try pages.filter { $0 != "index.html" && $0 != "print.html" }.map {
-      try String(contentsOf: site.appendingPathComponent($0), encoding: .utf8)
-    }
+    let stagePages = try pages.filter { !["index.html", "print.html", "search.html"].contains($0) }
+      .map {
+        try String(contentsOf: site.appendingPathComponent($0), encoding: .utf8)
+      }
     let steps = stagePages.flatMap { $0.components(separatedBy: "<li class=\"step\"").dropFirst() }
     #expect(steps.count == 30)
     for step in steps {

@@ -191,6 +191,13 @@ public struct SiteRenderer: Sendable {
       })
     files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
     files.insert(SiteFile(path: "print.html", text: templates.render("print", printPage)), at: 1)
+    if let search = templates.renderIfPresent(
+      "search",
+      SearchPage(
+        facts: facts, entries: Self.searchEntries(chain: chain, values: valueRows)))
+    {
+      files.insert(SiteFile(path: "search.html", text: search), at: 2)
+    }
 
     files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
     for page in runbook.pages {
@@ -271,6 +278,34 @@ private extension SiteRenderer {
             title: stage.title)
         })
     }
+  }
+
+  /// What search looks through: every stage, every step with its note, every value.
+  static func searchEntries(chain: [ChainLink], values: [ValueRow]) -> [SearchPage.Entry] {
+    var entries: [SearchPage.Entry] = []
+    for (index, link) in chain.enumerated() {
+      let page =
+        "\(LinkResolver.escape(link.page.name))/\(LinkResolver.escape(link.stage.slug)).html"
+      entries.append(
+        SearchPage.Entry(
+          href: page, kicker: "Stage \(index + 1)", titleHTML: link.stage.titleHTML,
+          textHTML: StepSummary.text(of: link.stage.introHTML)))
+      for step in link.stage.steps {
+        entries.append(
+          SearchPage.Entry(
+            href: page + "#step-\(step.number)", kicker: "Stage \(index + 1) · step \(step.number)",
+            titleHTML: link.stage.titleHTML,
+            textHTML: StepSummary.text(of: step.html)
+              + (step.noteHTML.map { " Verify: " + StepSummary.text(of: $0) } ?? "")))
+      }
+    }
+    for value in values {
+      entries.append(
+        SearchPage.Entry(
+          href: "index.html#values", kicker: "Value", titleHTML: value.key.htmlEscaped,
+          textHTML: value.description.htmlEscaped + ": " + value.valueHTML))
+    }
+    return entries
   }
 
   /// - Parameter chain: the stages the site shows: its list of steps to tick is theirs, so that

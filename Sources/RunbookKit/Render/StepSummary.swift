@@ -11,7 +11,15 @@ enum StepSummary {
   static let valueWidth = 10
 
   static func html(of stepHTML: String, limit: Int = 80) -> String {
-    let paragraph = firstParagraph(of: stepHTML)
+    words(of: firstParagraph(of: stepHTML), limit: limit)
+  }
+
+  /// All of a step's (or a note's) words, value spans kept: what search looks through.
+  static func text(of html: String) -> String {
+    words(of: Substring(html), limit: .max)
+  }
+
+  static func words(of paragraph: Substring, limit: Int) -> String {
     var result = ""
     var visible = 0
     // For each open span: whether it is a value span, kept in the summary.

@@ -273,3 +273,26 @@ struct NotFoundPage: Sendable {
   let root = "/"
   var buildDate: String
 }
+
+/// `search.mustache`: every stage, step and value of a deployment's site, which the script
+/// filters as the reader types; without it, the whole list to search with the browser's find.
+/// The index is the page itself, so search works from `file://` with nothing to fetch.
+struct SearchPage: PageContext, Sendable {
+  struct Entry: Sendable, FastTemplateData {
+    var href: String
+    /// Where the entry is: `Stage 2 · step 3`, `Value`.
+    var kicker: String
+    var titleHTML: String
+    /// Its words, value spans kept.
+    var textHTML: String
+
+    var plain: [String: Any] {
+      ["href": href, "kicker": kicker, "titleHTML": titleHTML, "textHTML": textHTML]
+    }
+  }
+
+  let facts: SiteFacts
+  let root = ""
+  let home = "../index.html"
+  var entries: [Entry]
+}
