@@ -157,7 +157,9 @@ public struct SiteRenderer: Sendable {
     let valueRows = runbook.definition.valueIndices.map { index in
       let value = values[index.position]
       return ValueRow(
-        key: value.spec.key, description: value.spec.description, kind: value.spec.kind.rawValue,
+        key: value.spec.key,
+        keyHTML: value.spec.key.htmlEscaped.replacingOccurrences(of: "_", with: "_<wbr>"),
+        description: value.spec.description, kind: value.spec.kind.rawValue,
         valueHTML: value.spanHTML, uses: usage[index])
     }
     let overview = OverviewPage(

@@ -121,6 +121,9 @@ struct StagePage: PageContext, Sendable {
 /// A row of the values sheet.
 struct ValueRow: Sendable {
   var key: String
+  /// The key with a break opportunity after each `_`: a narrow column breaks it between its
+  /// words (`password_registration_<wbr>host`), never inside one.
+  var keyHTML: String
   var description: String
   var kind: String
   var valueHTML: String
