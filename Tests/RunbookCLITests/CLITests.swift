@@ -254,7 +254,18 @@ import Testing
       #expect(page > lastPage, "stage \(number + 1) starts on page \(page + 1)")
       #expect(sheets[max(page, 0)].contains(title))
       lastPage = page
+      // The contents give the page where the stage starts (printed twice to know it).
+      let entry = sheets[1].split(separator: "\n").first { $0.contains(title) } ?? ""
+      #expect(
+        entry.split(separator: " ").last.map(String.init) == String(page + 1),
+        "contents: \(entry)")
     }
+    let parts = sheets[1].split(separator: "\n").first { $0.contains("Values sheet") } ?? ""
+    let valuesPage = sheets.lastIndex { $0.contains("Values sheet") }.map { $0 + 1 } ?? 0
+    let signOffPage = sheets.lastIndex { $0.contains("Sign-off") }.map { $0 + 1 } ?? 0
+    #expect(
+      parts.split(separator: " ").filter { !$0.isEmpty }.joined(separator: " ")
+        == "Values sheet \(valuesPage) · Sign-off \(signOffPage)")
     let values = try TestRunbook.deploymentValues("fabrikam")
     #expect(values.count == 11)
     for value in values.values {

@@ -97,6 +97,23 @@ import Testing
     #expect(css.contains("[hidden] { display: none !important; }"))
   }
 
+  /// `runbook pdf` reads where each part starts from a first printing, page by page.
+  @Test func thePDFsPartsStartWhereTheirHeadingsFirstShow() {
+    let pages = [
+      "Runbook", "Contents\nSet up\nValues sheet · Sign-off", "STAGE 1 OF 2 · PAGE\nStep 1",
+      "Step 2\nSTAGE 1 OF 2 · PAGE", "  STAGE 2 OF 2 · PAGE", "Values sheet\nName",
+      "Sign-off\nRole",
+    ]
+    #expect(
+      PDFPrinter.startPages(inPages: pages) == [
+        "stage-1": 3, "stage-2": 5, "values": 6, "sign-off": 7,
+      ])
+    #expect(
+      PDFPrinter.numbering(
+        "<li><span class=\"toc-page\" data-part=\"stage-2\"></span></li>", ["stage-2": 5])
+        == "<li><span class=\"toc-page\" data-part=\"stage-2\">5</span></li>")
+  }
+
   @Test func aStepsSummaryKeepsItsValuesAndStopsAtAWord() {
     let value = "<span class=\"value\" data-key=\"mim_server\" title=\"mim_server\">IDM01</span>"
     #expect(
