@@ -224,6 +224,9 @@ import Testing
 
     let info = try Self.output(of: try #require(TestRunbook.executable("pdfinfo")), [pdf])
     #expect(info.contains("Page size:       594.96 x 841.92 pts (A4)"))
+    // The PDF's title is the runbook and the deployment, not the page's "· print".
+    #expect(
+      info.contains("Title:           Install MIM 2016 Service and Portal · Fabrikam production\n"))
     let pages =
       Int(
         info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last
@@ -251,7 +254,18 @@ import Testing
       #expect(page > lastPage, "stage \(number + 1) starts on page \(page + 1)")
       #expect(sheets[max(page, 0)].contains(title))
       lastPage = page
+      // The contents give the page where the stage starts (printed twice to know it).
+      let entry = sheets[1].split(separator: "\n").first { $0.contains(title) } ?? ""
+      #expect(
+        entry.split(separator: " ").last.map(String.init) == String(page + 1),
+        "contents: \(entry)")
     }
+    let parts = sheets[1].split(separator: "\n").first { $0.contains("Values sheet") } ?? ""
+    let valuesPage = sheets.lastIndex { $0.contains("Values sheet") }.map { $0 + 1 } ?? 0
+    let signOffPage = sheets.lastIndex { $0.contains("Sign-off") }.map { $0 + 1 } ?? 0
+    #expect(
+      parts.split(separator: " ").filter { !$0.isEmpty }.joined(separator: " ")
+        == "Values sheet \(valuesPage) · Sign-off \(signOffPage)")
     let values = try TestRunbook.deploymentValues("fabrikam")
     #expect(values.count == 11)
     for value in values.values {
@@ -264,6 +278,18 @@ import Testing
       #expect(!text.contains(sample), "the PDF shows the sample \(sample)")
     }
     #expect(text.contains("Values sheet"))
+    // The values sheet breaks a name only after one of its '_', never inside a word.
+    let sheet = try #require(text.range(of: "Values sheet", options: .backwards))
+    let words = Set(
+      text[sheet.upperBound...].split(whereSeparator: \.isWhitespace).map(String.init))
+    for key in values.keys {
+      let whole = words.contains(key)
+      let broken = key.indices.filter { key[$0] == "_" }.contains { underscore in
+        let split = key.index(after: underscore)
+        return words.contains(String(key[..<split])) && words.contains(String(key[split...]))
+      }
+      #expect(whole || broken, "the values sheet breaks \(key) inside a word")
+    }
     #expect(text.contains("Performed by"))
     #expect(text.components(separatedBy: "Done by").count == 31)
     // Chromium's own header and footer (date, title, file URL) are off; our page numbers are on.

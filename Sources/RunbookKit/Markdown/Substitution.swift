@@ -111,7 +111,22 @@ struct Substitution {
       node.fenceInfo.split(separator: " ").first.map {
         " class=\"language-\(String($0).htmlEscaped)\""
       } ?? ""
-    let pre = node.tree.inlineBlock(enter: "<pre><code\(language)>", exit: "</code></pre>")
+    // A command holding a secret's reference says so in words, before it: the reference is
+    // where the password is kept, never the password, and a copy must not paste it as one.
+    var secrets: [PageValue] = []
+    for match in matches where values[match.value.position].isSecret {
+      let value = values[match.value.position]
+      if !secrets.contains(where: { $0.spec.key == value.spec.key }) { secrets.append(value) }
+    }
+    let needs =
+      secrets.isEmpty
+      ? ""
+      : "<p class=\"secret-needed\">This command needs the password kept at "
+        + secrets.map(\.spanHTML).joined(separator: " and ")
+        + ": it shows the reference, marked; put the password in its place (the Copy button asks"
+        + " for it).</p>\n"
+    let pre = node.tree.inlineBlock(
+      enter: needs + "<pre><code\(language)>", exit: "</code></pre>")
     for fragment in fragments(of: literal, matches, in: node.tree, usage: &usage) {
       pre.content.append(fragment)
     }

@@ -21,6 +21,70 @@ public enum PDFPrinter {
     return nil
   }
 
+  /// A program on PATH, or nil.
+  static func findTool(_ name: String, environment: [String: String]) -> URL? {
+    let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+    return folders.map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+      .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+  }
+
+  /// The page (from 1) where each part of a printed runbook starts, by the `data-part` of its
+  /// entry in the contents: `stage-N` where "STAGE N OF M" first shows, `values` and `sign-off`
+  /// where their headings stand after the last stage. Nil when pdftotext fails.
+  static func startPages(of pdf: URL, pdftotext: URL) -> [String: Int]? {
+    let process = Process()
+    process.executableURL = pdftotext
+    process.arguments = [pdf.path, "-"]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    let pages = String(decoding: data, as: UTF8.self).components(separatedBy: "\u{0C}")
+    return startPages(inPages: pages)
+  }
+
+  /// `startPages(of:pdftotext:)` on the text of each page.
+  static func startPages(inPages pages: [String]) -> [String: Int] {
+    var starts: [String: Int] = [:]
+    var last = 0
+    for (index, text) in pages.enumerated() {
+      let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      for line in lines where line.hasPrefix("STAGE ") {
+        let words = line.split(separator: " ")
+        guard words.count >= 4, words[2] == "OF", let number = Int(words[1]) else { continue }
+        if starts["stage-\(number)"] == nil {
+          starts["stage-\(number)"] = index + 1
+          last = index
+        }
+      }
+    }
+    for (part, heading) in [("values", "Values sheet"), ("sign-off", "Sign-off")] {
+      if let page = pages.indices.first(where: { index in
+        index > last
+          && pages[index].split(separator: "\n").contains {
+            $0.trimmingCharacters(in: .whitespaces) == heading
+          }
+      }) {
+        starts[part] = page + 1
+      }
+    }
+    return starts
+  }
+
+  /// The print page with each contents entry's page number filled in.
+  static func numbering(_ html: String, _ starts: [String: Int]) -> String {
+    var result = html
+    for (part, page) in starts {
+      result = result.replacingOccurrences(
+        of: "<span class=\"toc-page\" data-part=\"\(part)\"></span>",
+        with: "<span class=\"toc-page\" data-part=\"\(part)\">\(page)</span>")
+    }
+    return result
+  }
+
   /// Prints the sites of deployments `ids` in `output`, each `print.html` to `<id>-runbook.pdf`
   /// beside it, through one browser, up to `parallel` pages at a time. Returns the PDFs.
   ///
@@ -51,6 +115,22 @@ public enum PDFPrinter {
     do {
       let session = try BrowserSession(browser: browser)
       try session.print(jobs, parallel: max(1, parallel))
+      // Chromium ignores CSS target-counter(): read where each part starts from this printing,
+      // then print again with the numbers in the contents. Without pdftotext, none are shown.
+      if let pdftotext = findTool("pdftotext", environment: environment) {
+        var numbered: [(page: URL, pdf: URL)] = []
+        for job in jobs {
+          guard let html = try? String(contentsOf: job.page, encoding: .utf8),
+            let starts = startPages(of: job.pdf, pdftotext: pdftotext), !starts.isEmpty
+          else { continue }
+          let copy = job.page.deletingLastPathComponent().appendingPathComponent(
+            ".print-numbered-\(getpid()).html")
+          guard (try? Data(numbering(html, starts).utf8).write(to: copy)) != nil else { continue }
+          numbered.append((copy, job.pdf))
+        }
+        defer { for job in numbered { try? FileManager.default.removeItem(at: job.page) } }
+        try session.print(numbered, parallel: max(1, parallel))
+      }
     } catch {
       throw DiagnosticError([
         .error(

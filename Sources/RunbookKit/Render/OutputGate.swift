@@ -91,6 +91,7 @@ struct OutputGate {
     switch path {
     case "index.html": return "overview.mustache"
     case "print.html": return "print.mustache"
+    case "search.html": return "search.mustache"
     default: return "stage.mustache"
     }
   }

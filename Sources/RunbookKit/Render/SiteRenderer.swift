@@ -124,6 +124,7 @@ public struct SiteRenderer: Sendable {
     for (index, link) in chain.enumerated() {
       let previous = index > 0 ? chain[index - 1] : nil
       let next = index + 1 < chain.count ? chain[index + 1] : nil
+      let steps = Self.steps(of: link, keyed: true)
       let page = StagePage(
         facts: facts, pageTitle: link.page.title, pageTitleHTML: link.page.titleHTML,
         stageTitle: link.stage.title, stageTitleHTML: link.stage.titleHTML,
@@ -131,13 +132,16 @@ public struct SiteRenderer: Sendable {
         stepCount: link.stage.steps.count, oneStep: link.stage.steps.count == 1,
         preambleHTML: Self.preamble(of: link),
         introHTML: link.stage.introHTML, outroHTML: link.stage.outroHTML,
-        steps: Self.steps(of: link, keyed: true),
+        steps: steps,
         previous: previous.map {
           PagerLink(href: href($0, from: link.page.name), title: $0.stage.title)
         },
         next: next.map { PagerLink(href: href($0, from: link.page.name), title: $0.stage.title) },
         before: previous == nil ? upstreamLink(.previous) : nil,
-        after: next == nil ? upstreamLink(.next) : nil)
+        after: next == nil ? upstreamLink(.next) : nil,
+        stageMenu: Self.contents(
+          of: pages, from: "../", current: "\(link.page.name)/\(link.stage.slug)"),
+        hasSteps: !link.stage.steps.isEmpty, stepList: steps)
       files.append(
         SiteFile(
           path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", page)))
@@ -149,7 +153,8 @@ public struct SiteRenderer: Sendable {
         stageTitle: link.stage.title, stageTitleHTML: link.stage.titleHTML,
         stageSlug: link.stage.slug, stageNumber: 0, stageCount: chain.count, stepCount: 0,
         oneStep: false, preambleHTML: nil, introHTML: link.stage.introHTML,
-        outroHTML: link.stage.outroHTML, steps: [], isReference: true)
+        outroHTML: link.stage.outroHTML, steps: [], isReference: true,
+        stageMenu: Self.contents(of: pages, from: "../"))
       files.append(
         SiteFile(
           path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", page)))
@@ -158,32 +163,18 @@ public struct SiteRenderer: Sendable {
     let valueRows = runbook.definition.valueIndices.map { index in
       let value = values[index.position]
       return ValueRow(
-        key: value.spec.key, description: value.spec.description, kind: value.spec.kind.rawValue,
+        key: value.spec.key,
+        keyHTML: value.spec.key.htmlEscaped.replacingOccurrences(of: "_", with: "_<wbr>"),
+        description: value.spec.description, kind: value.spec.kind.rawValue,
         valueHTML: value.spanHTML, uses: usage[index])
     }
-    var stageNumber = 0
     let overview = OverviewPage(
       facts: facts, stageCount: chain.count, stepCount: stepCount,
       start: chain.first.map {
         "\(LinkResolver.escape($0.page.name))/\(LinkResolver.escape($0.stage.slug)).html"
       } ?? "",
       values: valueRows,
-      pages: pages.map { page in
-        OverviewPage.Page(
-          title: page.title, titleHTML: page.titleHTML,
-          stages: page.stages.filter { !$0.isReference }.map { stage in
-            stageNumber += 1
-            return OverviewPage.Stage(
-              number: stageNumber, titleHTML: stage.titleHTML, id: "\(page.name)/\(stage.slug)",
-              href: "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
-              steps: stage.steps.count, oneStep: stage.steps.count == 1)
-          },
-          references: page.stages.filter(\.isReference).map { stage in
-            PagerLink(
-              href: "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
-              title: stage.title)
-          })
-      },
+      pages: Self.contents(of: pages, from: ""),
       before: upstreamLink(.previous), after: upstreamLink(.next),
       choices: runbook.definition.choices.compactMap { choice in
         guard let id = deployment.choices[choice.key],
@@ -208,6 +199,13 @@ public struct SiteRenderer: Sendable {
       })
     files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
     files.insert(SiteFile(path: "print.html", text: templates.render("print", printPage)), at: 1)
+    if let search = templates.renderIfPresent(
+      "search",
+      SearchPage(
+        facts: facts, entries: Self.searchEntries(chain: chain, values: valueRows)))
+    {
+      files.insert(SiteFile(path: "search.html", text: search), at: 2)
+    }
 
     files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
     for page in runbook.pages {
@@ -254,8 +252,68 @@ private extension SiteRenderer {
       StepContext(
         number: step.number.description, value: step.number.number, html: step.html,
         key: keyed ? "\(link.page.name)/\(link.stage.slug)/\(step.number)" : nil,
-        noteHTML: step.noteHTML, leadHTML: step.leadHTML)
+        noteHTML: step.noteHTML, leadHTML: step.leadHTML,
+        summaryHTML: StepSummary.html(of: step.html))
     }
+  }
+
+  /// The runbook's stages by page, as the overview lists them and the stage list beside every
+  /// stage page shows them: one source, so the two never disagree.
+  ///
+  /// - Parameters:
+  ///   - prefix: what leads from the page showing the list to the site's top (`../`).
+  ///   - current: `page/stage` of the stage page showing the list.
+  static func contents(of pages: [RenderedPage], from prefix: String, current: String? = nil)
+    -> [OverviewPage.Page]
+  {
+    var stageNumber = 0
+    return pages.map { page in
+      OverviewPage.Page(
+        title: page.title, titleHTML: page.titleHTML,
+        stages: page.stages.filter { !$0.isReference }.map { stage in
+          stageNumber += 1
+          let id = "\(page.name)/\(stage.slug)"
+          return OverviewPage.Stage(
+            number: stageNumber, titleHTML: stage.titleHTML, id: id,
+            href: prefix
+              + "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
+            steps: stage.steps.count, oneStep: stage.steps.count == 1, current: id == current)
+        },
+        references: page.stages.filter(\.isReference).map { stage in
+          PagerLink(
+            href: prefix
+              + "\(LinkResolver.escape(page.name))/\(LinkResolver.escape(stage.slug)).html",
+            title: stage.title)
+        })
+    }
+  }
+
+  /// What search looks through: every stage, every step with its note, every value.
+  static func searchEntries(chain: [ChainLink], values: [ValueRow]) -> [SearchPage.Entry] {
+    var entries: [SearchPage.Entry] = []
+    for (index, link) in chain.enumerated() {
+      let page =
+        "\(LinkResolver.escape(link.page.name))/\(LinkResolver.escape(link.stage.slug)).html"
+      entries.append(
+        SearchPage.Entry(
+          href: page, kicker: "Stage \(index + 1)", titleHTML: link.stage.titleHTML,
+          textHTML: StepSummary.text(of: link.stage.introHTML)))
+      for step in link.stage.steps {
+        entries.append(
+          SearchPage.Entry(
+            href: page + "#step-\(step.number)", kicker: "Stage \(index + 1) · step \(step.number)",
+            titleHTML: link.stage.titleHTML,
+            textHTML: StepSummary.text(of: step.html)
+              + (step.noteHTML.map { " Verify: " + StepSummary.text(of: $0) } ?? "")))
+      }
+    }
+    for value in values {
+      entries.append(
+        SearchPage.Entry(
+          href: "index.html#values", kicker: "Value", titleHTML: value.key.htmlEscaped,
+          textHTML: value.description.htmlEscaped + ": " + value.valueHTML))
+    }
+    return entries
   }
 
   /// - Parameter chain: the stages the site shows: its list of steps to tick is theirs, so that

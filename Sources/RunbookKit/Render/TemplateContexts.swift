@@ -77,6 +77,9 @@ struct StepContext: Sendable {
   var noteHTML: String?
   /// What stands before the step between two lists (a sub-heading), when anything does.
   var leadHTML: String?
+  /// The step's first words, value spans kept: its entry in the list of steps, and the name of
+  /// its tick box ("Verify step 3: …").
+  var summaryHTML: String
 }
 
 /// `stage.mustache`: one stage of the runbook.
@@ -106,11 +109,21 @@ struct StagePage: PageContext, Sendable {
   var after: PagerLink?
   /// A reference section ("See also"): no steps, no place in the chain of stages.
   var isReference = false
+  /// The stages of the runbook, as the overview lists them, this one `current`: the stage list
+  /// beside the page.
+  var stageMenu: [OverviewPage.Page] = []
+  /// Whether the stage has steps to list.
+  var hasSteps = false
+  /// The steps again, under another key than the stage list's step counts (`steps` there).
+  var stepList: [StepContext] = []
 }
 
 /// A row of the values sheet.
 struct ValueRow: Sendable {
   var key: String
+  /// The key with a break opportunity after each `_`: a narrow column breaks it between its
+  /// words (`password_registration_<wbr>host`), never inside one.
+  var keyHTML: String
   var description: String
   var kind: String
   var valueHTML: String
@@ -127,6 +140,8 @@ struct OverviewPage: PageContext, Sendable {
     var href: String
     var steps: Int
     var oneStep: Bool
+    /// The stage of the page showing the list (stage pages only).
+    var current = false
   }
 
   struct Page: Sendable {
@@ -253,4 +268,34 @@ struct IndexPage: Sendable {
   var buildDate: String
   var hasDeployments: Bool
   var deployments: [Deployment]
+}
+
+/// `404.mustache`: the page a static host shows for a path the output does not have. It stands
+/// at the top of the output but is shown at any depth, so its links start at the host's root.
+struct NotFoundPage: Sendable {
+  let root = "/"
+  var buildDate: String
+}
+
+/// `search.mustache`: every stage, step and value of a deployment's site, which the script
+/// filters as the reader types; without it, the whole list to search with the browser's find.
+/// The index is the page itself, so search works from `file://` with nothing to fetch.
+struct SearchPage: PageContext, Sendable {
+  struct Entry: Sendable, FastTemplateData {
+    var href: String
+    /// Where the entry is: `Stage 2 · step 3`, `Value`.
+    var kicker: String
+    var titleHTML: String
+    /// Its words, value spans kept.
+    var textHTML: String
+
+    var plain: [String: Any] {
+      ["href": href, "kicker": kicker, "titleHTML": titleHTML, "textHTML": textHTML]
+    }
+  }
+
+  let facts: SiteFacts
+  let root = ""
+  let home = "../index.html"
+  var entries: [Entry]
 }

@@ -66,6 +66,12 @@ public struct Templates: Sendable {
     self.assets = assets
   }
 
+  /// Renders a template that a runbook may leave out (`404`); nil when it has none.
+  func renderIfPresent(_ name: String, _ context: Any) -> String? {
+    guard library.getTemplate(named: name) != nil else { return nil }
+    return render(name, context)
+  }
+
   /// Renders a template with one of the typed contexts (`StagePage`, `OverviewPage`, ...).
   func render(_ name: String, _ context: Any) -> String {
     guard let html = library.render(TemplateData.plain(context), withTemplate: name) else {

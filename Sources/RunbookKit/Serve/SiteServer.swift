@@ -109,7 +109,12 @@ public struct SiteServer: Sendable {
     }
     guard let data = files[file], let etag = etags[file] else {
       // The 404 page shows a failed build's errors too: a page may be missing because of them.
-      let page = Data(Self.notFoundPage(path, errors: errors).utf8)
+      // The site's own 404 page when the build holds one; the errors of a failed build need
+      // this server's page, which shows them.
+      let page =
+        errors.isEmpty
+        ? files["404.html"] ?? Data(Self.notFoundPage(path).utf8)
+        : Data(Self.notFoundPage(path, errors: errors).utf8)
       let body = liveReload ? Self.injectingLiveReload(into: page) : page
       return HTTPResponse(
         status: 404, headers: ["Content-Type": "text/html; charset=utf-8"],

@@ -368,8 +368,14 @@ private extension SiteBuilder {
         written, runbook: loaded.runbook.definition.title,
         keeping: options.deploymentFiles.isEmpty ? Set(loaded.files.map(\.id)) : nil)
       let index = SiteFile(path: "index.html", text: indexPage(sites: sites, loaded.templates))
+      // The page a static host shows for a path it does not have; templates of an older
+      // release have none.
+      let notFound = loaded.templates.renderIfPresent(
+        "404", NotFoundPage(buildDate: options.buildDate)
+      ).map { SiteFile(path: "404.html", text: $0) }
       try sink.writeTopLevel(
-        [index] + loaded.templates.assets.map { SiteFile(path: $0.path, data: $0.data) })
+        [index] + (notFound.map { [$0] } ?? [])
+          + loaded.templates.assets.map { SiteFile(path: $0.path, data: $0.data) })
     } catch {
       report.diagnostics.append(
         .error(
