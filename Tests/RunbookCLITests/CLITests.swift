@@ -211,7 +211,7 @@ import Testing
   @Test(
     .enabled(
       if: TestRunbook.executable("chromium") != nil && TestRunbook.executable("pdftotext") != nil
-        && TestRunbook.executable("pdfinfo") != nil,
+        && TestRunbook.executable("pdfinfo") != nil && TestRunbook.executable("pdfimages") != nil,
       "chromium or poppler-utils is not installed (scripts/setup --test installs them)"))
   func pdfIsAChangeRecordAnOperatorWouldSign() throws {
     let root = try TestRunbook.copy()
@@ -233,6 +233,19 @@ import Testing
           ?? "") ?? 0
     // Cover, contents, at least a page a stage, the values sheet and the sign-off.
     #expect(pages >= 10)
+
+    // The page's seven screenshots ship with the project (images: local): all are in the PDF,
+    // none is a broken-image icon.
+    let list = try Self.output(
+      of: try #require(TestRunbook.executable("pdfimages")), ["-list", pdf])
+    // page num type width height ...: the images (not their masks), by width.
+    var widths: [Int] = []
+    for line in list.split(separator: "\n").dropFirst(2) {
+      let columns: [Substring] = line.split(separator: " ")
+      if columns.count > 4 && columns[2] == "image" { widths.append(Int(columns[3]) ?? 0) }
+    }
+    #expect(widths.filter { $0 > 500 }.count == 7)
+    #expect(widths.count == 7)
 
     let text = try Self.output(
       of: try #require(TestRunbook.executable("pdftotext")), ["-layout", pdf, "-"])

@@ -114,6 +114,17 @@ import Testing
         == "<li><span class=\"toc-page\" data-part=\"stage-2\">5</span></li>")
   }
 
+  /// print.html stands above the pages' folders: their own images are taken from there.
+  @Test func thePrintPageTakesEachPagesImagesFromItsFolder() {
+    #expect(
+      SiteRenderer.imagesFrom(
+        "install page",
+        "<p><img src=\"media/a.png\" alt=\"A\" /> <img src=\"https://x.test/b.png\" /> <img src=\"/c.png\" /></p>"
+      )
+        == "<p><img src=\"install%20page/media/a.png\" alt=\"A\" /> <img src=\"https://x.test/b.png\" /> <img src=\"/c.png\" /></p>"
+    )
+  }
+
   @Test func aStepsSummaryKeepsItsValuesAndStopsAtAWord() {
     let value = "<span class=\"value\" data-key=\"mim_server\" title=\"mim_server\">IDM01</span>"
     #expect(

@@ -186,16 +186,26 @@ public struct SiteRenderer: Sendable {
       facts: facts, paper: paper.rawValue, stageCount: chain.count, stepCount: stepCount,
       values: valueRows,
       stages: chain.enumerated().map { index, link in
-        PrintPage.Stage(
+        // print.html stands above the pages' folders: their images are one folder down.
+        let folder = link.page.name
+        return PrintPage.Stage(
           stageNumber: index + 1, titleHTML: link.stage.titleHTML,
-          pageTitleHTML: link.page.titleHTML, introHTML: link.stage.introHTML,
-          outroHTML: link.stage.outroHTML, steps: Self.steps(of: link, keyed: false),
-          preambleHTML: Self.preamble(of: link))
+          pageTitleHTML: link.page.titleHTML,
+          introHTML: Self.imagesFrom(folder, link.stage.introHTML),
+          outroHTML: Self.imagesFrom(folder, link.stage.outroHTML),
+          steps: Self.steps(of: link, keyed: false).map { step in
+            var step = step
+            step.html = Self.imagesFrom(folder, step.html)
+            step.noteHTML = step.noteHTML.map { Self.imagesFrom(folder, $0) }
+            step.leadHTML = step.leadHTML.map { Self.imagesFrom(folder, $0) }
+            return step
+          },
+          preambleHTML: Self.preamble(of: link).map { Self.imagesFrom(folder, $0) })
       },
       references: references.map { link in
         PrintPage.Reference(
           titleHTML: link.stage.titleHTML, pageTitleHTML: link.page.titleHTML,
-          html: link.stage.introHTML)
+          html: Self.imagesFrom(link.page.name, link.stage.introHTML))
       })
     files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
     files.insert(SiteFile(path: "print.html", text: templates.render("print", printPage)), at: 1)
@@ -343,5 +353,25 @@ private extension SiteRenderer {
     // Only pages outside the runbook: inside it, the chain already links them.
     guard Substitution.isAbsolute(url) else { return nil }
     return PagerLink(href: url, title: link.title)
+  }
+}
+
+extension SiteRenderer {
+  /// `html` with each image of the pages' own folder (`<img src="media/x.png"`) taken from
+  /// `folder`, for a page that stands one folder up; images from elsewhere (`https:`, `/`) stay.
+  static func imagesFrom(_ folder: String, _ html: String) -> String {
+    let tag = "<img src=\""
+    guard html.contains(tag) else { return html }
+    var result = ""
+    var rest = Substring(html)
+    while let found = rest.range(of: tag) {
+      result += rest[..<found.upperBound]
+      rest = rest[found.upperBound...]
+      let source = rest.prefix { $0 != "\"" }
+      if !Substitution.isAbsolute(String(source)) && !source.hasPrefix("/") {
+        result += LinkResolver.escape(folder) + "/"
+      }
+    }
+    return result + rest
   }
 }
