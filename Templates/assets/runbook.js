@@ -67,13 +67,18 @@
     reset.hidden = false;
     reset.addEventListener("click", function () {
       if (!window.confirm("Clear every tick of this deployment?")) return;
-      try { window.localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+      try {
+        window.localStorage.removeItem(storeKey);
+        window.localStorage.removeItem(storeKey + ":events"); // record.js's events behind the ticks
+      } catch (e) { /* nothing kept */ }
       render();
+      window.dispatchEvent(new Event("runbook:cleared"));
     });
   }
 
-  // Another tab ticked a step: show it here too.
+  // Another tab ticked a step, or a record was imported: show it here too.
   window.addEventListener("storage", function (event) { if (event.key === storeKey) render(); });
+  window.addEventListener("runbook:record", render);
 
   // The stage list: a menu on phones, open beside the page where there is room.
   var menu = document.querySelector(".stage-menu");

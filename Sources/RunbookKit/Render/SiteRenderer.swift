@@ -193,7 +193,7 @@ public struct SiteRenderer: Sendable {
           pageTitleHTML: link.page.titleHTML,
           introHTML: Self.imagesFrom(folder, link.stage.introHTML),
           outroHTML: Self.imagesFrom(folder, link.stage.outroHTML),
-          steps: Self.steps(of: link, keyed: false).map { step in
+          steps: Self.steps(of: link, keyed: true).map { step in
             var step = step
             step.html = Self.imagesFrom(folder, step.html)
             step.noteHTML = step.noteHTML.map { Self.imagesFrom(folder, $0) }
@@ -256,7 +256,8 @@ private extension SiteRenderer {
     return link.page.preambleHTML
   }
 
-  /// A stage's steps for a template; `keyed` gives each the key of its tick in the browser.
+  /// A stage's steps for a template; `keyed` gives each the key of its tick in the browser (the
+  /// print page uses it to print who ticked the step and when).
   static func steps(of link: ChainLink, keyed: Bool) -> [StepContext] {
     link.stage.steps.map { step in
       StepContext(

@@ -1,0 +1,371 @@
+// runbook: the operator's run, recorded in this browser (README, "The run record"): who ticked
+// what and when, a note per step, where to continue, and a record to export and import.
+// runbook.js keeps the ticks themselves ({ "page/stage/N": time }); this script keeps the events
+// behind them and shows them. Pages read fully without it.
+(function () {
+  "use strict";
+  var body = document.body;
+  var base = "runbook:" + (body.dataset.runbook || "") + ":" + (body.dataset.deployment || "");
+  var ticksKey = base, eventsKey = base + ":events", operatorKey = "runbook:operator";
+  var schema = "runbook-record", version = 1;
+
+  // The steps to tick, in runbook order: "page/stage/N", from data-stages.
+  var order = [];
+  (body.dataset.stages || "").split(" ").forEach(function (entry) {
+    var colon = entry.lastIndexOf(":");
+    if (colon < 0) return;
+    var stage = entry.slice(0, colon);
+    entry.slice(colon + 1).split(",").forEach(function (n) { if (n) order.push(stage + "/" + n); });
+  });
+
+  function read(key, fallback) {
+    try { return JSON.parse(window.localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+  function write(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+  function operator() {
+    try { return window.localStorage.getItem(operatorKey) || ""; } catch (e) { return ""; }
+  }
+
+  // The events, oldest first: { type: "tick"|"untick"|"note", step, operator, time, text? }.
+  // Ticks made before this script kept events become events of an unknown operator.
+  function events() {
+    var list = read(eventsKey, null);
+    if (list) return list;
+    var ticks = read(ticksKey, {});
+    list = Object.keys(ticks).map(function (step) {
+      return { type: "tick", step: step, operator: "", time: ticks[step] };
+    });
+    write(eventsKey, list);
+    return list;
+  }
+
+  function sameEvent(a, b) {
+    return a.type === b.type && a.step === b.step && a.operator === b.operator && a.time === b.time
+      && (a.text || "") === (b.text || "");
+  }
+
+  // A step's state is its latest tick or untick; two of them in the same second from two
+  // operators are a conflict for a person to settle.
+  function states(list) {
+    var result = {};
+    list.slice().sort(function (a, b) { return a.time < b.time ? -1 : a.time > b.time ? 1 : 0; })
+      .forEach(function (event) {
+        var state = result[event.step] || (result[event.step] = {});
+        if (event.type === "note") { state.note = event; return; }
+        var last = state.last;
+        if (last && last.time.slice(0, 19) === event.time.slice(0, 19) && last.operator !== event.operator) {
+          state.conflict = [last, event];
+        } else if (!last || event.time > last.time) {
+          state.conflict = null;
+        }
+        state.last = event;
+      });
+    return result;
+  }
+
+  // The ticks runbook.js shows are the latest state of each step.
+  function syncTicks(list) {
+    var ticks = {};
+    var all = states(list);
+    Object.keys(all).forEach(function (step) {
+      var last = all[step].last;
+      if (last && last.type === "tick") ticks[step] = last.time;
+    });
+    write(ticksKey, ticks);
+    return all;
+  }
+
+  function record(event) {
+    var list = events();
+    list.push(event);
+    write(eventsKey, list);
+    syncTicks(list);
+  }
+
+
+  function time(iso) {
+    var date = new Date(iso);
+    if (isNaN(date)) return "";
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var today = new Date().toDateString() === date.toDateString();
+    return (today ? "" : date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) + " ")
+      + two(date.getHours()) + ":" + two(date.getMinutes());
+  }
+
+  function href(step) {
+    var parts = step.split("/");
+    var page = parts[0] + "/" + parts[1] + ".html#step-" + parts.slice(2).join("/");
+    return (body.classList.contains("stage-page") ? "../" : "") + page;
+  }
+
+  // Every step's line of record: who and when, a conflict, and the note field.
+  function decorate() {
+    var all = states(events());
+    var isDone = function (step) { return Boolean(all[step] && all[step].last && all[step].last.type === "tick"); };
+    // Where to continue: the first step not done after the furthest one done (where the operator
+    // stopped), else the first step not done at all.
+    var furthest = -1;
+    order.forEach(function (step, index) { if (isDone(step)) furthest = index; });
+    var first = order.filter(function (step, index) { return index > furthest && !isDone(step); })[0]
+      || order.filter(function (step) { return !isDone(step); })[0];
+    document.querySelectorAll("input.verify-box").forEach(function (box) {
+      var stepKey = box.dataset.step;
+      var step = box.closest(".step");
+      if (!step) return;
+      var state = all[stepKey] || {};
+      var line = step.querySelector(".record-line");
+      if (!line) {
+        line = document.createElement("p");
+        line.className = "record-line";
+        line.setAttribute("aria-live", "polite");
+        (box.closest(".verify") || box.closest(".step-body") || step).appendChild(line);
+      }
+      var last = state.last;
+      var text = "";
+      if (state.conflict) {
+        text = "Conflict: " + (state.conflict[0].operator || "someone") + " and "
+          + (state.conflict[1].operator || "someone") + " both changed this step at " + time(state.conflict[1].time)
+          + ". Tick or untick it to settle.";
+      } else if (last && last.type === "tick") {
+        text = "Done by " + (last.operator || "an unnamed operator") + ", " + time(last.time);
+      }
+      line.textContent = text;
+      line.hidden = !text;
+      line.classList.toggle("is-conflict", Boolean(state.conflict));
+      var note = step.querySelector(".record-note");
+      if (!note) {
+        note = document.createElement("details");
+        note.className = "record-note";
+        var summary = document.createElement("summary");
+        summary.textContent = "Note";
+        var field = document.createElement("textarea");
+        field.rows = 2;
+        field.maxLength = 2000;
+        field.setAttribute("aria-label", "Note for step " + stepKey.split("/").slice(2).join("/"));
+        field.addEventListener("change", function () {
+          record({ type: "note", step: stepKey, operator: operator(), time: new Date().toISOString(), text: field.value.slice(0, 2000) });
+          decorate();
+        });
+        note.appendChild(summary);
+        note.appendChild(field);
+        line.parentNode.insertBefore(note, line.nextSibling);
+      }
+      var noteText = state.note ? state.note.text : "";
+      var noteField = note.querySelector("textarea");
+      if (document.activeElement !== noteField) noteField.value = noteText;
+      note.querySelector("summary").textContent = noteText ? "Note (" + (state.note.operator || "unnamed") + ", " + time(state.note.time) + ")" : "Note";
+      if (noteText) note.open = true;
+      var ticked = Boolean(last && last.type === "tick") && !state.conflict;
+      step.classList.toggle("is-collapsed", ticked && !step.classList.contains("is-expanded"));
+      step.classList.toggle("is-current", stepKey === first);
+      if (stepKey === first) step.setAttribute("aria-current", "step"); else step.removeAttribute("aria-current");
+    });
+    // Continue: the first step not done, from the overview and every stage page.
+    document.querySelectorAll("[data-continue]").forEach(function (link) {
+      if (first) {
+        link.href = href(first);
+        link.textContent = "Continue: step " + first.split("/").slice(2).join("/") + " →";
+      } else {
+        link.textContent = "Every step is done: sign off on the print page →";
+        link.href = (body.classList.contains("stage-page") ? "../" : "") + "print.html#sign-off";
+      }
+      link.hidden = false;
+    });
+    // This stage's own progress beside the runbook's.
+    var own = document.querySelector("[data-stage-own-progress]");
+    if (own) {
+      var firstBox = document.querySelector("input.verify-box");
+      var stage = firstBox ? firstBox.dataset.step.split("/").slice(0, 2).join("/") : "";
+      var mine = order.filter(function (step) { return step.lastIndexOf(stage + "/", 0) === 0; });
+      var done = mine.filter(function (step) { return all[step] && all[step].last && all[step].last.type === "tick"; });
+      own.textContent = " · this stage " + done.length + " of " + mine.length;
+      own.hidden = false;
+    }
+    // The last stage ends with what is left and where to sign off.
+    var left = document.querySelector("[data-left]");
+    if (left) {
+      var open = order.filter(function (step) { return !(all[step] && all[step].last && all[step].last.type === "tick"); });
+      left.textContent = "";
+      var heading = document.createElement("p");
+      heading.textContent = open.length === 0
+        ? "Every step is done. Sign off on the print page."
+        : open.length + " step" + (open.length === 1 ? " is" : "s are") + " not done yet:";
+      left.appendChild(heading);
+      if (open.length) {
+        var list = document.createElement("ul");
+        open.slice(0, 50).forEach(function (step) {
+          var item = document.createElement("li");
+          var link = document.createElement("a");
+          link.href = href(step);
+          link.textContent = step;
+          item.appendChild(link);
+          list.appendChild(item);
+        });
+        left.appendChild(list);
+      }
+      left.hidden = false;
+    }
+    // The print page: who ticked each step and when, and the notes, on paper.
+    document.querySelectorAll("[data-print-step]").forEach(function (element) {
+      var state = all[element.dataset.printStep] || {};
+      var last = state.last;
+      var by = element.querySelector(".done-by-name"), at = element.querySelector(".done-by-date");
+      var tickedHere = Boolean(last && last.type === "tick");
+      if (by) by.textContent = tickedHere ? (last.operator || "unnamed") : "";
+      if (at) at.textContent = tickedHere ? time(last.time) : "";
+      var mark = element.querySelector(".tick");
+      if (mark) mark.textContent = tickedHere ? "✓" : "";
+      var note = element.querySelector(".done-note");
+      if (note) { note.textContent = state.note && state.note.text ? "Note: " + state.note.text : ""; note.hidden = !note.textContent; }
+    });
+    document.querySelectorAll("[data-operator]").forEach(function (element) {
+      element.textContent = operator() || "not given yet";
+    });
+  }
+
+  // Events made here before the operator gave a name: named when the name comes.
+  var unnamed = [];
+
+  // Asks for the operator's name beside the step just ticked, without stopping the page (a
+  // dialog would block the tick until answered).
+  function askInline(step) {
+    if (document.querySelector(".operator-form")) return;
+    var form = document.createElement("form");
+    form.className = "operator-form";
+    var label = document.createElement("label");
+    label.textContent = "Your name, for this deployment's record: ";
+    var field = document.createElement("input");
+    field.type = "text";
+    field.maxLength = 80;
+    field.autocomplete = "name";
+    label.appendChild(field);
+    var save = document.createElement("button");
+    save.type = "submit";
+    save.className = "button secondary";
+    save.textContent = "Save";
+    form.appendChild(label);
+    form.appendChild(document.createTextNode(" "));
+    form.appendChild(save);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      nameOperator(field.value);
+      form.remove();
+    });
+    var line = step.querySelector(".record-line");
+    (line ? line.parentNode : step).insertBefore(form, line ? line.nextSibling : null);
+  }
+
+  // Keeps the name, and gives it to the events this page recorded without one.
+  function nameOperator(value) {
+    var name = String(value || "").trim().slice(0, 80);
+    if (!name) return;
+    try { window.localStorage.setItem(operatorKey, name); } catch (e) { /* private mode */ }
+    var list = events();
+    list.forEach(function (event) {
+      if (event.operator === "" && unnamed.some(function (mine) { return sameEvent(mine, event); })) {
+        event.operator = name;
+      }
+    });
+    unnamed = [];
+    write(eventsKey, list);
+    decorate();
+  }
+
+  // A tick or untick: its event, with the operator's name (asked once, beside the step).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("verify-box")) return;
+    var made = { type: box.checked ? "tick" : "untick", step: box.dataset.step, operator: operator(), time: new Date().toISOString() };
+    record(made);
+    var step = box.closest(".step");
+    if (step) step.classList.remove("is-expanded");
+    decorate();
+    if (!made.operator) {
+      unnamed.push(made);
+      if (step) askInline(step);
+    }
+  });
+
+  // A collapsed step opens on a click on its number or its first line.
+  document.addEventListener("click", function (event) {
+    var step = event.target.closest && event.target.closest(".step.is-collapsed, .step.is-expanded");
+    if (!step || event.target.closest("input, textarea, a:not(.step-number), button, summary")) return;
+    if (event.target.closest(".step-number")) event.preventDefault();
+    var open = step.classList.contains("is-collapsed");
+    step.classList.toggle("is-expanded", open);
+    step.classList.toggle("is-collapsed", !open);
+  });
+
+  // Export: the record as a JSON file; import: the union of the events, in this browser.
+  function exportRecord() {
+    var data = {
+      schema: schema, version: version, runbook: body.dataset.runbook || "",
+      deployment: body.dataset.deployment || "", exported: new Date().toISOString(), events: events(),
+    };
+    var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = (body.dataset.deployment || "runbook") + "-record.json";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    return data;
+  }
+  function importRecord(text) {
+    var data;
+    try { data = JSON.parse(text); } catch (e) { return "That file is not JSON."; }
+    if (!data || data.schema !== schema || typeof data.version !== "number" || !Array.isArray(data.events)) {
+      return "That file is not a runbook record.";
+    }
+    if (data.version > version) return "That record was written by a newer runbook (version " + data.version + ").";
+    if (data.deployment !== (body.dataset.deployment || "") || data.runbook !== (body.dataset.runbook || "")) {
+      return "That record is of " + data.deployment + " (" + data.runbook + "), not of this deployment.";
+    }
+    var list = events();
+    var added = 0;
+    data.events.forEach(function (event) {
+      if (!event || ["tick", "untick", "note"].indexOf(event.type) < 0 || typeof event.step !== "string"
+        || typeof event.time !== "string" || isNaN(new Date(event.time))) return;
+      var clean = { type: event.type, step: event.step, operator: String(event.operator || "").slice(0, 80), time: event.time };
+      if (event.type === "note") clean.text = String(event.text || "").slice(0, 2000);
+      if (list.some(function (known) { return sameEvent(known, clean); })) return;
+      list.push(clean);
+      added += 1;
+    });
+    write(eventsKey, list);
+    syncTicks(list);
+    decorate();
+    window.dispatchEvent(new Event("runbook:record"));
+    return "Imported " + added + " event" + (added === 1 ? "" : "s") + ".";
+  }
+  window.runbookRecord = { exportRecord: exportRecord, importRecord: importRecord, events: events, nameOperator: nameOperator };
+
+  document.querySelectorAll("[data-record-tools]").forEach(function (tools) {
+    tools.hidden = false;
+    tools.querySelectorAll("button[hidden]").forEach(function (button) { button.hidden = false; });
+    var status = tools.querySelector("[data-record-status]");
+    var exportButton = tools.querySelector("[data-export]");
+    if (exportButton) exportButton.addEventListener("click", function () { exportRecord(); });
+    var file = tools.querySelector("[data-import]");
+    if (file) file.addEventListener("change", function () {
+      var chosen = file.files && file.files[0];
+      if (!chosen) return;
+      var reader = new FileReader();
+      reader.onload = function () { if (status) status.textContent = importRecord(String(reader.result)); };
+      reader.readAsText(chosen);
+    });
+    var rename = tools.querySelector("[data-rename]");
+    if (rename) rename.addEventListener("click", function () {
+      var name = window.prompt("Your name, for this deployment's record (kept in this browser):", operator());
+      if (name !== null) nameOperator(name);
+    });
+  });
+
+  window.addEventListener("runbook:cleared", decorate);
+  window.addEventListener("storage", function (event) {
+    if (event.key === eventsKey || event.key === ticksKey) decorate();
+  });
+  decorate();
+})();
