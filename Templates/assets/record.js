@@ -164,6 +164,7 @@
     });
     // Continue: the first step not done, from the overview and every stage page.
     document.querySelectorAll("[data-continue]").forEach(function (link) {
+      if (furthest < 0 && !link.classList.contains("continue-link")) return; // "Start the runbook"
       if (first) {
         link.href = href(first);
         link.textContent = "Continue: step " + first.split("/").slice(2).join("/") + " →";
