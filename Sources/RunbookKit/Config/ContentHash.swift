@@ -1,15 +1,7 @@
 /// A short, stable hash of a file's text (64-bit FNV-1a), shown on the print page's cover so that
 /// a printed runbook can be matched to the deployment file it was built from.
 enum ContentHash {
-  static func short(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash &*= 0x100_0000_01b3
-    }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
-  }
+  static func short(_ text: String) -> String { hex(fnv(text.utf8)) }
 }
 
 extension ContentHash {
@@ -22,6 +14,11 @@ extension ContentHash {
       hash &*= 0x100_0000_01b3
     }
     return hash
+  }
+
+  /// `hash` continued with the eight bytes of `value`: how keys are combined.
+  static func fnv(_ value: UInt64, seed: UInt64) -> UInt64 {
+    withUnsafeBytes(of: value.littleEndian) { fnv($0, seed: seed) }
   }
 
   /// `hash` as 16 hex digits.

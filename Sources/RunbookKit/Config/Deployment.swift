@@ -44,9 +44,7 @@ public struct Deployment: Sendable, Hashable {
       case .privateUse, .unassigned, .surrogate: what = "a character with no meaning"
       default: continue
       }
-      let code = String(scalar.value, radix: 16, uppercase: true)
-      return
-        "U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) (\(what)) at character \(offset + 1)"
+      return "\(TerminalText.codePoint(scalar)) (\(what)) at character \(offset + 1)"
     }
     return nil
   }

@@ -123,13 +123,18 @@ public enum TerminalText {
     var result = ""
     for scalar in text.unicodeScalars {
       if needsEscape(scalar) {
-        let code = String(scalar.value, radix: 16, uppercase: true)
-        result += "<U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)>"
+        result += "<\(codePoint(scalar))>"
       } else {
         result.unicodeScalars.append(scalar)
       }
     }
     return result
+  }
+
+  /// `U+001B`: how a message names a character it must not show.
+  public static func codePoint(_ scalar: Unicode.Scalar) -> String {
+    let code = String(scalar.value, radix: 16, uppercase: true)
+    return "U+" + String(repeating: "0", count: max(0, 4 - code.count)) + code
   }
 
   private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {

@@ -203,7 +203,7 @@ public struct CompiledSite: Sendable {
   private static let format = "runbook-site-1"
 
   private static func inputsHash(of deployment: Deployment) -> UInt64 {
-    ContentHash.fnv(Array("\(format)\n\(deployment.id)\n\(deployment.fileHash)".utf8))
+    ContentHash.fnv("\(format)\n\(deployment.id)\n\(deployment.fileHash)".utf8)
   }
 
   /// A file's key: its compiled bytes and, unless it is the same for everyone, the deployment.
@@ -211,8 +211,7 @@ public struct CompiledSite: Sendable {
     ContentHash.hex(
       file.isShared
         ? file.contentHash
-        : ContentHash.fnv(
-          withUnsafeBytes(of: file.contentHash.littleEndian) { Array($0) }, seed: inputs))
+        : ContentHash.fnv(file.contentHash, seed: inputs))
   }
 
   /// The key of a deployment's whole site: equal only when every file would be the same, so a
@@ -220,9 +219,8 @@ public struct CompiledSite: Sendable {
   public func key(for deployment: Deployment) -> String {
     var hash = Self.inputsHash(of: deployment)
     for file in files {
-      hash = ContentHash.fnv(Array(file.path.utf8), seed: hash)
-      hash = ContentHash.fnv(
-        withUnsafeBytes(of: file.contentHash.littleEndian) { Array($0) }, seed: hash)
+      hash = ContentHash.fnv(file.path.utf8, seed: hash)
+      hash = ContentHash.fnv(file.contentHash, seed: hash)
     }
     return ContentHash.hex(hash)
   }

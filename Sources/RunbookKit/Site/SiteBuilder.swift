@@ -324,25 +324,20 @@ private extension SiteBuilder {
     case .failure(let error): return Outcome(ok: false, diagnostics: error.diagnostics)
     }
     // A site built from the same inputs is there already: nothing to fill or write.
-    if let sink, sink.holds(deployment.id, key: compiled.key(for: deployment)) {
-      let diagnostics = Self.choicesNotMade(by: deployment, in: definition)
-        .map { options.strict ? $0.promotedToError : $0 }
-      if diagnostics.hasErrors || strictWarnings {
-        return Outcome(ok: false, diagnostics: diagnostics)
-      }
-      return Outcome(
-        ok: true, diagnostics: diagnostics,
-        entry: SiteEntry(
-          id: deployment.id, name: deployment.name, stages: compiled.stageCount,
-          steps: compiled.stepCount, runbook: compiled.runbookTitle), unchanged: true)
-    }
-    let site = compiled.fill(deployment)
-    let diagnostics = (site.diagnostics + Self.choicesNotMade(by: deployment, in: definition))
+    let held = sink?.holds(deployment.id, key: compiled.key(for: deployment)) ?? false
+    let site = held ? nil : compiled.fill(deployment)
+    let diagnostics =
+      ((site?.diagnostics ?? []) + Self.choicesNotMade(by: deployment, in: definition))
       .map { options.strict ? $0.promotedToError : $0 }
     if diagnostics.hasErrors || strictWarnings {
       return Outcome(ok: false, diagnostics: diagnostics)
     }
-    guard let sink else { return Outcome(ok: true, diagnostics: diagnostics) }
+    guard let sink, let site else {
+      let entry = SiteEntry(
+        id: deployment.id, name: deployment.name, stages: compiled.stageCount,
+        steps: compiled.stepCount, runbook: compiled.runbookTitle)
+      return Outcome(ok: true, diagnostics: diagnostics, entry: held ? entry : nil, unchanged: held)
+    }
     do {
       try sink.write(site)
     } catch {
