@@ -26,64 +26,33 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
       if: TestRunbook.executable("chromium") != nil,
       "chromium is not installed (scripts/setup --test installs it)"))
   func ticksPersistAcrossReloadsAndCanBeCleared() throws {
-    let chromium = try #require(TestRunbook.executable("chromium"))
     let (report, output) = try SiteTests.build()
     defer { try? FileManager.default.removeItem(at: output) }
     #expect(report.built == ["contoso", "fabrikam"])
 
-    // A harness page drives the site in an iframe: tick, reload, read back, open the overview, clear.
-    let harness = """
-      <!doctype html><html><body><pre id="result">pending</pre>
-      <iframe id="frame" src="fabrikam/install-mim-service-portal/post-installation-tasks.html"></iframe>
-      <script>
-      var frame = document.getElementById("frame"), phase = 0, log = [];
-      var key = "install-mim-service-portal/post-installation-tasks/2";
-      function text(doc, selector) { return doc.querySelector(selector).textContent; }
-      frame.onload = function () {
-        var doc = frame.contentDocument;
-        if (phase === 0) {
-          var box = doc.querySelector('input.verify-box[data-step="' + key + '"]');
-          log.push("before: " + box.checked + text(doc, "[data-progress]"));
-          box.click();
-          phase = 1;
-          frame.contentWindow.location.reload();
-        } else if (phase === 1) {
-          var box = doc.querySelector('input.verify-box[data-step="' + key + '"]');
-          log.push("after reload: " + box.checked + " " + box.closest(".step").classList.contains("is-verified") + text(doc, "[data-progress]"));
-          phase = 2;
-          frame.src = "contoso/index.html";
-        } else if (phase === 2) {
-          log.push("other deployment:" + text(doc, "[data-progress]"));
-          phase = 3;
-          frame.src = "fabrikam/index.html";
-        } else if (phase === 3) {
-          log.push("overview:" + text(doc, "[data-progress]") + " / " + text(doc, '[data-stage-progress="install-mim-service-portal/post-installation-tasks"]'));
-          frame.contentWindow.confirm = function () { return true; };
-          doc.querySelector("[data-reset]").click();
-          log.push("cleared:" + text(doc, "[data-progress]") + " / " + text(doc, '[data-stage-progress="install-mim-service-portal/post-installation-tasks"]'));
-          document.getElementById("result").textContent = log.join("\\n");
-        }
-      };
-      </script></body></html>
+    // Tick, reload, read back, open the other deployment and the overview, clear.
+    let result = try ReaderBrowserTests.harness(
       """
-    let page = output.appendingPathComponent("harness.html")
-    try harness.write(to: page, atomically: true, encoding: .utf8)
-    let profile = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "runbook-chromium-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: profile) }
-    let result = try run(
-      chromium,
-      [
-        "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-        "--user-data-dir=\(profile.path)", "--virtual-time-budget=20000", "--dump-dom",
-        page.absoluteString,
-      ])
-    #expect(result.status == 0)
-    let start = try #require(result.output.range(of: "<pre id=\"result\">"))
-    let end = try #require(
-      result.output.range(of: "</pre>", range: start.upperBound..<result.output.endIndex))
+      var log = [], page = "fabrikam/install-mim-service-portal/post-installation-tasks.html";
+      var key = "install-mim-service-portal/post-installation-tasks/2";
+      function text(selector) { return frame.contentDocument.querySelector(selector).textContent; }
+      function box() { return frame.contentDocument.querySelector('input.verify-box[data-step="' + key + '"]'); }
+      await open(page, 1280);
+      log.push("before: " + box().checked + text("[data-progress]"));
+      box().click();
+      await open(page, 1280);
+      log.push("after reload: " + box().checked + " " + box().closest(".step").classList.contains("is-verified") + text("[data-progress]"));
+      await open("contoso/index.html", 1280);
+      log.push("other deployment:" + text("[data-progress]"));
+      await open("fabrikam/index.html", 1280);
+      log.push("overview:" + text("[data-progress]") + " / " + text('[data-stage-progress="install-mim-service-portal/post-installation-tasks"]'));
+      frame.contentWindow.confirm = function () { return true; };
+      frame.contentDocument.querySelector("[data-reset]").click();
+      log.push("cleared:" + text("[data-progress]") + " / " + text('[data-stage-progress="install-mim-service-portal/post-installation-tasks"]'));
+      return log.join("\\n");
+      """, in: output)
     #expect(
-      String(result.output[start.upperBound..<end.lowerBound]) == """
+      result == """
         before: false · 0 of 30 verified
         after reload: true true · 1 of 30 verified
         other deployment: · 0 of 30 verified
