@@ -385,7 +385,7 @@ import Testing
     #expect(LoopbackClient(port: port).get("/fabrikam/").hasPrefix("HTTP/1.1 200 OK"))
 
     kill(process.processIdentifier, SIGINT)
-    let stop = Date().addingTimeInterval(5)
+    let stop = Date().addingTimeInterval(15)
     while process.isRunning && Date() < stop { Thread.sleep(forTimeInterval: 0.05) }
     #expect(!process.isRunning)
     if process.isRunning { process.terminate() }

@@ -25,11 +25,13 @@ import Testing
     let page = "/fabrikam/install-mim-service-portal/install-mim-service-and-portal.html"
     #expect(client.get(page).hasPrefix("HTTP/1.1 200 OK\r\n"))
 
-    // Listen for events while editing a step of the page.
+    // Listen for events while editing a step of the page. The stream is read until the errors
+    // event arrives; the bound only stops a broken server from hanging the test, and covers the
+    // 15 s and 10 s waits below on a loaded CI machine.
     let events = Mutex("")
     let listening = Thread {
       let text = client.exchange(
-        "GET /_runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", timeout: 5,
+        "GET /_runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", timeout: 30,
         until: { $0.contains("event: errors") })
       events.withLock { $0 = text }
     }
@@ -59,7 +61,7 @@ import Testing
     try values.replacingOccurrences(of: "  mim_server: IDM01", with: "  mim_sever: IDM01").write(
       to: deployment, atomically: true, encoding: .utf8)
     var errors = ""
-    let deadline = Date().addingTimeInterval(3)
+    let deadline = Date().addingTimeInterval(10)
     while Date() < deadline && errors.isEmpty {
       Thread.sleep(forTimeInterval: 0.05)
       errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst()
@@ -78,7 +80,7 @@ import Testing
 
     // Fixing the file clears the errors.
     try values.write(to: deployment, atomically: true, encoding: .utf8)
-    let fixed = Date().addingTimeInterval(3)
+    let fixed = Date().addingTimeInterval(10)
     while Date() < fixed && !errors.isEmpty {
       Thread.sleep(forTimeInterval: 0.05)
       errors = client.get("/_runbook/errors").components(separatedBy: "\r\n\r\n").dropFirst()
