@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // Debian's libcmark-dev, found through pkg-config (its name there is `libcmark`).
@@ -22,13 +23,32 @@ let package = Package(
       pkgConfig: "libcmark",
       providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
     ),
+    // Debian's libssl-dev, for SHA-256 only: a step's identity in the run record is the hash of
+    // its source (issue #14). libcrypto is on every Debian machine; swift-crypto would build
+    // BoringSSL from source on every clean build.
+    .systemLibrary(
+      name: "CCrypto",
+      pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+    ),
     // The whole pipeline: everything a test can reach without starting a process.
     .target(
       name: "RunbookKit",
       dependencies: [
         "Ccmark",
+        "CCrypto",
         "Yams",
         .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
+    // The shared run record of `runbook serve` (issue #14): an append-only event log per
+    // deployment in SQLite, through GRDB. Its own target, so that RunbookKit's tests never build
+    // GRDB; what an event is and how a record file reads lives in RunbookKit/Record.
+    .target(
+      name: "RunbookRecord",
+      dependencies: [
+        "RunbookKit",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     // `runbook serve`'s HTTP server on SwiftNIO: a target of its own, so that RunbookKit and its
@@ -37,6 +57,7 @@ let package = Package(
       name: "RunbookServe",
       dependencies: [
         "RunbookKit",
+        "RunbookRecord",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -48,6 +69,7 @@ let package = Package(
       dependencies: [
         "RunbookKit",
         "RunbookServe",
+        "RunbookRecord",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -92,7 +114,7 @@ let package = Package(
     .testTarget(
       name: "RunbookServeTests",
       dependencies: [
-        "RunbookServe", "RunbookKit", "RunbookTestSupport",
+        "RunbookServe", "RunbookKit", "RunbookRecord", "RunbookTestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -55,6 +55,8 @@ public final class LiveServer: Sendable {
   }
 
   public let session: ServeSession
+  /// The shared run record, when this server keeps one.
+  public let record: RecordService?
   private let allowHosts: [String]
   private let limits: Limits
   private let log: @Sendable (String) -> Void
@@ -67,12 +69,14 @@ public final class LiveServer: Sendable {
   ///   - allowHosts: the names of `--allow-host`, answered besides loopback and the server's own.
   ///   - log: where a line for the operator goes (standard error).
   public init(
-    session: ServeSession, allowHosts: [String] = [], limits: Limits = Limits(),
+    session: ServeSession, record: RecordService? = nil, allowHosts: [String] = [],
+    limits: Limits = Limits(),
     log: @escaping @Sendable (String) -> Void = {
       FileHandle.standardError.write(Data("\($0)\n".utf8))
     }
   ) {
     self.session = session
+    self.record = record
     self.allowHosts = allowHosts
     self.limits = limits
     self.log = log
@@ -81,6 +85,7 @@ public final class LiveServer: Sendable {
   /// Binds and starts serving; returns the port (useful when asked for port 0).
   public func start(host: String, port: Int) throws -> Int {
     let session = session, subscribers = subscribers, limits = limits, log = log
+    let record = record
     let prepared = PreparedResponses()
     let hostCheck = HostCheck(
       host: host, allowHosts: allowHosts,
@@ -100,7 +105,7 @@ public final class LiveServer: Sendable {
         channel.eventLoop.makeCompletedFuture {
           try Self.configure(
             channel, site: { session.server }, subscribers: subscribers, hostCheck: hostCheck,
-            limits: limits, prepared: prepared)
+            limits: limits, prepared: prepared, record: record)
         }
       }
       .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -131,7 +136,8 @@ public final class LiveServer: Sendable {
   /// pipelining, then `HTTPHandler`.
   static func configure(
     _ channel: Channel, site: @escaping @Sendable () -> SiteServer, subscribers: Subscribers,
-    hostCheck: HostCheck, limits: Limits, prepared: PreparedResponses = PreparedResponses()
+    hostCheck: HostCheck, limits: Limits, prepared: PreparedResponses = PreparedResponses(),
+    record: RecordService? = nil
   ) throws {
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(
@@ -141,7 +147,7 @@ public final class LiveServer: Sendable {
     try pipeline.addHandler(
       HTTPHandler(
         site: site, subscribers: subscribers, hostCheck: hostCheck,
-        heartbeat: TimeAmount(limits.heartbeat), prepared: prepared))
+        heartbeat: TimeAmount(limits.heartbeat), prepared: prepared, record: record))
   }
 
   /// Tells every open page what the last rebuild did.
@@ -166,6 +172,7 @@ public final class LiveServer: Sendable {
     subscribers.closeAll()
     try? channel.withLock { $0 }?.close().wait()
     try? group.syncShutdownGracefully()
+    record?.store.close()
   }
 }
 
@@ -397,9 +404,15 @@ final class HTTPHandler: ChannelDuplexHandler {
   private let subscribers: Subscribers
   private let hostCheck: HostCheck
   private let heartbeatInterval: TimeAmount
+  private let record: RecordService?
   private var head: HTTPRequestHead?
+  /// The body of the request being received: kept for the run record only, and only up to one
+  /// byte past its limit (enough to refuse it).
+  private var body: ByteBuffer?
   /// Requests received whole, not answered yet.
-  private var waiting: [HTTPRequestHead] = []
+  private var waiting: [(head: HTTPRequestHead, body: ByteBuffer?)] = []
+  /// A request answered off the event loop (the run record's database): the next waits for it.
+  private var busy = false
   /// Inside `answerWaiting`: a request that arrives meanwhile (the pipelining handler sends the
   /// next as a response ends) is answered by the loop already running.
   private var answering = false
@@ -410,8 +423,10 @@ final class HTTPHandler: ChannelDuplexHandler {
 
   init(
     site: @escaping @Sendable () -> SiteServer, subscribers: Subscribers, hostCheck: HostCheck,
-    heartbeat: TimeAmount, prepared: PreparedResponses = PreparedResponses()
+    heartbeat: TimeAmount, prepared: PreparedResponses = PreparedResponses(),
+    record: RecordService? = nil
   ) {
+    self.record = record
     self.site = site
     self.prepared = prepared
     self.subscribers = subscribers
@@ -423,12 +438,23 @@ final class HTTPHandler: ChannelDuplexHandler {
     switch unwrapInboundIn(data) {
     case .head(let head):
       self.head = head
-    case .body:
-      break
+      body = nil
+      if head.method == .POST && record != nil && RecordService.handles(head.uri) {
+        body = context.channel.allocator.buffer(capacity: 0)
+      }
+    case .body(var part):
+      guard var kept = body else { break }
+      body = nil
+      let room = RecordLimits.requestBytes + 1 - kept.readableBytes
+      if room > 0, let bytes = part.readSlice(length: min(room, part.readableBytes)) {
+        kept.writeImmutableBuffer(bytes)
+      }
+      body = kept
     case .end:
       guard let head else { return }
       self.head = nil
-      waiting.append(head)
+      waiting.append((head, body))
+      body = nil
       answerWaiting(context: context)
     }
   }
@@ -445,7 +471,7 @@ final class HTTPHandler: ChannelDuplexHandler {
   }
 
   func read(context: ChannelHandlerContext) {
-    if context.channel.isWritable && waiting.isEmpty {
+    if context.channel.isWritable && waiting.isEmpty && !busy {
       context.read()
     } else {
       readHeld = true
@@ -456,24 +482,26 @@ final class HTTPHandler: ChannelDuplexHandler {
     guard !answering else { return }
     answering = true
     defer { answering = false }
-    while !streaming && context.channel.isWritable && !waiting.isEmpty {
-      let head = waiting.removeFirst()
+    while !streaming && !busy && context.channel.isWritable && !waiting.isEmpty {
+      let (head, body) = waiting.removeFirst()
       context.triggerUserOutboundEvent(ConnectionEvent.requestHead, promise: nil)
-      answer(context: context, head: head)
+      answer(context: context, head: head, body: body)
     }
-    if readHeld && context.channel.isWritable && waiting.isEmpty {
+    if readHeld && context.channel.isWritable && waiting.isEmpty && !busy {
       readHeld = false
       context.read()
     }
   }
 
-  private func answer(context: ChannelHandlerContext, head: HTTPRequestHead) {
+  private func answer(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer?) {
     if let refusal = hostCheck.refusal(
       hostHeaders: head.headers["Host"], connectedTo: context.channel.localAddress?.ipAddress)
     {
       respond(context: context, head: head, with: refusal)
     } else if head.method == .GET && head.uri == SiteServer.eventsPath {
       openEventStream(context: context, head: head)
+    } else if let record, RecordService.handles(head.uri) {
+      answerRecord(record, context: context, head: head, body: body)
     } else {
       let server = site()
       if head.method == .GET || head.method == .HEAD, head.headers["If-None-Match"].isEmpty,
@@ -487,6 +515,35 @@ final class HTTPHandler: ChannelDuplexHandler {
         method: head.method.rawValue, target: head.uri,
         ifNoneMatch: head.headers["If-None-Match"].first)
       respond(context: context, head: head, with: response)
+    }
+  }
+
+  /// A request of the run record: answered on another thread (it waits for the database), then
+  /// written on this connection's event loop; what it added is told to every open page.
+  private func answerRecord(
+    _ record: RecordService, context: ChannelHandlerContext, head: HTTPRequestHead,
+    body: ByteBuffer?
+  ) {
+    busy = true
+    var headers: [String: String] = [:]
+    for (name, value) in head.headers where headers[name.lowercased()] == nil {
+      headers[name.lowercased()] = value
+    }
+    let request = RecordService.Request(
+      method: head.method.rawValue, target: head.uri, headers: headers,
+      body: body.map { Data($0.readableBytesView) } ?? Data())
+    let site = site(), subscribers = subscribers
+    let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+    let loop = context.eventLoop
+    DispatchQueue.global().async {
+      let outcome = record.answer(request, site: site)
+      loop.execute {
+        handler.value.busy = false
+        handler.value.respond(context: bound.value, head: head, with: outcome.response)
+        if let announcement = outcome.announcement { subscribers.send(announcement) }
+        handler.value.answerWaiting(context: bound.value)
+      }
     }
   }
 

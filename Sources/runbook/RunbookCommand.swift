@@ -8,7 +8,7 @@ struct RunbookCommand: ParsableCommand {
     commandName: "runbook",
     abstract:
       "Turn Microsoft Docs procedure pages into a step-by-step runbook site for one real deployment.",
-    subcommands: [Build.self, Check.self, Serve.self, PDF.self, Init.self],
+    subcommands: [Build.self, Check.self, Serve.self, PDF.self, Record.self, Init.self],
     defaultSubcommand: Build.self)
 }
 

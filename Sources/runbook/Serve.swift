@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunbookKit
+import RunbookRecord
 import RunbookServe
 
 struct Serve: ParsableCommand {
@@ -37,7 +38,11 @@ struct Serve: ParsableCommand {
     let session = ServeSession(location: location.location)
     let first = session.firstReport
     print(first.diagnostics)
-    let server = LiveServer(session: session, allowHosts: allowHosts)
+    // The shared run record: Records/ under the root. Beyond this machine, every write takes a
+    // token, given in the address printed below.
+    let token = HostCheck.isLoopback(host) ? nil : RecordService.makeToken()
+    let record = RecordService(store: RecordStore(root: location.location.root), token: token)
+    let server = LiveServer(session: session, record: record, allowHosts: allowHosts)
     let bound: Int
     do {
       bound = try server.start(host: host, port: port)
@@ -74,7 +79,10 @@ struct Serve: ParsableCommand {
     FileHandle.standardOutput.write(
       Data(
         ("Serving \(first.built.count) deployment\(first.built.count == 1 ? "" : "s") at http://\(shown):\(bound)/"
-          + " (built in \(milliseconds) ms; rebuilt when Content/ or Templates/ change; Ctrl-C stops)\n")
+          + " (built in \(milliseconds) ms; rebuilt when Content/ or Templates/ change; Ctrl-C stops)\n"
+          + (token.map {
+            "Ticks and notes are shared through Records/ under the root; to tick from another machine, open http://\(shown):\(bound)/?token=\($0)\n"
+          } ?? "Ticks and notes are shared through Records/ under the root.\n"))
           .utf8))
     server.wait()
     withExtendedLifetime(signals) {}

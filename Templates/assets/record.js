@@ -1,5 +1,6 @@
-// runbook: the operator's run, recorded in this browser (README, "The run record"): who ticked
-// what and when, a note per step, where to continue, and a record to export and import.
+// runbook: the operator's run, recorded (README, "The run record"): who ticked what and when, a
+// note per step, where to continue, and a record to export and import. In this browser always;
+// when the pages come from `runbook serve`, also on the server, shared by every open browser.
 // runbook.js keeps the ticks themselves ({ "page/stage/N": time }); this script keeps the events
 // behind them and shows them. Pages read fully without it.
 (function () {
@@ -7,7 +8,9 @@
   var body = document.body;
   var base = "runbook:" + (body.dataset.runbook || "") + ":" + (body.dataset.deployment || "");
   var ticksKey = base, eventsKey = base + ":events", operatorKey = "runbook:operator";
-  var schema = "runbook-record", version = 1;
+  var schema = "runbook-record", version = 2;
+  var given = Array.isArray(window.runbookRecordGiven) ? window.runbookRecordGiven : null;
+  var isPrint = body.classList.contains("print-page");
 
   // The steps to tick, in runbook order: "page/stage/N", from data-stages.
   var order = [];
@@ -16,6 +19,12 @@
     if (colon < 0) return;
     var stage = entry.slice(0, colon);
     entry.slice(colon + 1).split(",").forEach(function (n) { if (n) order.push(stage + "/" + n); });
+  });
+  // Each step's source hash, in the same order: a tick of a step whose text changed since it
+  // was ticked does not count.
+  var sources = {};
+  (body.dataset.sources || "").split(" ").forEach(function (hash, index) {
+    if (order[index] && hash) sources[order[index]] = hash;
   });
 
   function read(key, fallback) {
@@ -28,9 +37,11 @@
     try { return window.localStorage.getItem(operatorKey) || ""; } catch (e) { return ""; }
   }
 
-  // The events, oldest first: { type: "tick"|"untick"|"note", step, operator, time, text? }.
-  // Ticks made before this script kept events become events of an unknown operator.
+  // The events, oldest first: { type: "tick"|"untick"|"note", step, source, operator, time,
+  // text }. Ticks made before this script kept events become events of an unknown operator. A
+  // page printed with a record given (runbook pdf --record) shows that record instead.
   function events() {
+    if (given) return given;
     var list = read(eventsKey, null);
     if (list) return list;
     var ticks = read(ticksKey, {});
@@ -43,7 +54,28 @@
 
   function sameEvent(a, b) {
     return a.type === b.type && a.step === b.step && a.operator === b.operator && a.time === b.time
-      && (a.text || "") === (b.text || "");
+      && (a.text || "") === (b.text || "") && (a.source || "") === (b.source || "");
+  }
+
+  // An event as a record keeps it: known fields only, names and notes cut to their bounds.
+  function clean(event) {
+    if (!event || ["tick", "untick", "note"].indexOf(event.type) < 0 || typeof event.step !== "string"
+      || typeof event.time !== "string" || isNaN(new Date(event.time))) return null;
+    return {
+      type: event.type, step: event.step.slice(0, 300), source: String(event.source || "").slice(0, 64),
+      operator: String(event.operator || "").slice(0, 80), time: event.time,
+      text: event.type === "note" ? String(event.text || "").slice(0, 2000) : "",
+    };
+  }
+
+  // A step's latest tick stands only while the step's text is the one ticked.
+  function changedSince(state, step) {
+    var last = state && state.last;
+    return Boolean(last && last.type === "tick" && last.source && sources[step] && last.source !== sources[step]);
+  }
+  function done(all, step) {
+    var state = all[step];
+    return Boolean(state && state.last && state.last.type === "tick" && !changedSince(state, step));
   }
 
   // A step's state is its latest tick or untick; two of them in the same second from two
@@ -70,8 +102,7 @@
     var ticks = {};
     var all = states(list);
     Object.keys(all).forEach(function (step) {
-      var last = all[step].last;
-      if (last && last.type === "tick") ticks[step] = last.time;
+      if (done(all, step)) ticks[step] = all[step].last.time;
     });
     write(ticksKey, ticks);
     return all;
@@ -82,14 +113,102 @@
     list.push(event);
     write(eventsKey, list);
     syncTicks(list);
+    if (!(event.operator === "" && unnamed.length)) share([event]);
+  }
+
+  // ---- The shared record of `runbook serve` ----
+  // Pages from `runbook serve` find the record at /_runbook/record; elsewhere (file://, any
+  // static server) the request fails and the record stays in this browser.
+  var shared = false;
+  var recordURL = "/_runbook/record?runbook=" + encodeURIComponent(body.dataset.runbook || "")
+    + "&deployment=" + encodeURIComponent(body.dataset.deployment || "");
+  var tokenKey = "runbook:token";
+  (function takeToken() {
+    var match = /[?&]token=([0-9a-f]{64})(&|$)/.exec(window.location.search);
+    if (!match) return;
+    try { window.localStorage.setItem(tokenKey, match[1]); } catch (e) { /* private mode */ }
+    // The token leaves the address bar (and the Referer of every link).
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.hash);
+    }
+  })();
+  function token() {
+    try { return window.localStorage.getItem(tokenKey) || ""; } catch (e) { return ""; }
+  }
+  function serving() { return !given && /^https?:$/.test(window.location.protocol) && window.fetch; }
+
+  function status(text) {
+    document.querySelectorAll("[data-share-status]").forEach(function (element) {
+      element.textContent = text;
+      element.hidden = !text;
+    });
+  }
+
+  // Sends events to the server, 500 at a time; what fails is sent again at the next sync.
+  function share(list) {
+    if (!shared || !list.length) return;
+    var batch = list.slice(0, 500);
+    fetch(recordURL, {
+      method: "POST", cache: "no-store",
+      headers: { "Content-Type": "application/json", "X-Runbook-Token": token() },
+      body: JSON.stringify({ events: batch }),
+    }).then(function (response) {
+      if (response.status === 403) {
+        status("Not shared: this server takes ticks only with its token. Open the address runbook serve printed.");
+        return;
+      }
+      if (!response.ok) throw new Error(String(response.status));
+      status("Shared through runbook serve.");
+      share(list.slice(500));
+    }).catch(function () {
+      status("Not shared yet: the server did not answer. Kept in this browser; sent when it is back.");
+    });
+  }
+
+  // Events from elsewhere (the server, an import): the ones not here yet are added.
+  function merge(list) {
+    var mine = events();
+    var added = 0;
+    (list || []).forEach(function (event) {
+      var kept = clean(event);
+      if (!kept || mine.some(function (known) { return sameEvent(known, kept); })) return;
+      mine.push(kept);
+      added += 1;
+    });
+    if (added) {
+      write(eventsKey, mine);
+      syncTicks(mine);
+      decorate();
+      window.dispatchEvent(new Event("runbook:record"));
+    }
+    return added;
+  }
+
+  // Takes the server's record, and gives it what this browser has that it lacks.
+  function sync() {
+    if (!serving()) return;
+    fetch(recordURL, { cache: "no-store" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (!data || data.schema !== schema || !Array.isArray(data.events)) return;
+      shared = true;
+      var theirs = data.events.map(clean).filter(Boolean);
+      merge(theirs);
+      share(events().filter(function (event) {
+        return !theirs.some(function (known) { return sameEvent(known, event); })
+          && !unnamed.some(function (held) { return sameEvent(held, event); });
+      }));
+      status("Shared through runbook serve.");
+    }).catch(function () { /* not served by runbook serve */ });
   }
 
 
+  // A time as people read it: the date only when it is not today, and always on paper.
   function time(iso) {
     var date = new Date(iso);
     if (isNaN(date)) return "";
     var two = function (n) { return (n < 10 ? "0" : "") + n; };
-    var today = new Date().toDateString() === date.toDateString();
+    var today = !isPrint && new Date().toDateString() === date.toDateString();
     return (today ? "" : date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) + " ")
       + two(date.getHours()) + ":" + two(date.getMinutes());
   }
@@ -103,7 +222,7 @@
   // Every step's line of record: who and when, a conflict, and the note field.
   function decorate() {
     var all = states(events());
-    var isDone = function (step) { return Boolean(all[step] && all[step].last && all[step].last.type === "tick"); };
+    var isDone = function (step) { return done(all, step); };
     // Where to continue: the first step not done after the furthest one done (where the operator
     // stopped), else the first step not done at all.
     var furthest = -1;
@@ -128,12 +247,15 @@
         text = "Conflict: " + (state.conflict[0].operator || "someone") + " and "
           + (state.conflict[1].operator || "someone") + " both changed this step at " + time(state.conflict[1].time)
           + ". Tick or untick it to settle.";
+      } else if (changedSince(state, stepKey)) {
+        text = "Changed since ticked by " + (last.operator || "an unnamed operator") + ", " + time(last.time)
+          + ": the step's text is not the one ticked. Check it again and tick it.";
       } else if (last && last.type === "tick") {
         text = "Done by " + (last.operator || "an unnamed operator") + ", " + time(last.time);
       }
       line.textContent = text;
       line.hidden = !text;
-      line.classList.toggle("is-conflict", Boolean(state.conflict));
+      line.classList.toggle("is-conflict", Boolean(state.conflict) || changedSince(state, stepKey));
       var note = step.querySelector(".record-note");
       if (!note) {
         note = document.createElement("details");
@@ -145,7 +267,7 @@
         field.maxLength = 2000;
         field.setAttribute("aria-label", "Note for step " + stepKey.split("/").slice(2).join("/"));
         field.addEventListener("change", function () {
-          record({ type: "note", step: stepKey, operator: operator(), time: new Date().toISOString(), text: field.value.slice(0, 2000) });
+          record({ type: "note", step: stepKey, source: sources[stepKey] || "", operator: operator(), time: new Date().toISOString(), text: field.value.slice(0, 2000) });
           decorate();
         });
         note.appendChild(summary);
@@ -157,7 +279,7 @@
       if (document.activeElement !== noteField) noteField.value = noteText;
       note.querySelector("summary").textContent = noteText ? "Note (" + (state.note.operator || "unnamed") + ", " + time(state.note.time) + ")" : "Note";
       if (noteText) note.open = true;
-      var ticked = Boolean(last && last.type === "tick") && !state.conflict;
+      var ticked = isDone(stepKey) && !state.conflict;
       step.classList.toggle("is-collapsed", ticked && !step.classList.contains("is-expanded"));
       step.classList.toggle("is-current", stepKey === first);
       if (stepKey === first) step.setAttribute("aria-current", "step"); else step.removeAttribute("aria-current");
@@ -180,14 +302,14 @@
       var firstBox = document.querySelector("input.verify-box");
       var stage = firstBox ? firstBox.dataset.step.split("/").slice(0, 2).join("/") : "";
       var mine = order.filter(function (step) { return step.lastIndexOf(stage + "/", 0) === 0; });
-      var done = mine.filter(function (step) { return all[step] && all[step].last && all[step].last.type === "tick"; });
-      own.textContent = " · this stage " + done.length + " of " + mine.length;
+      var finished = mine.filter(isDone);
+      own.textContent = " · this stage " + finished.length + " of " + mine.length;
       own.hidden = false;
     }
     // The last stage ends with what is left and where to sign off.
     var left = document.querySelector("[data-left]");
     if (left) {
-      var open = order.filter(function (step) { return !(all[step] && all[step].last && all[step].last.type === "tick"); });
+      var open = order.filter(function (step) { return !isDone(step); });
       left.textContent = "";
       var heading = document.createElement("p");
       heading.textContent = open.length === 0
@@ -213,13 +335,42 @@
       var state = all[element.dataset.printStep] || {};
       var last = state.last;
       var by = element.querySelector(".done-by-name"), at = element.querySelector(".done-by-date");
-      var tickedHere = Boolean(last && last.type === "tick");
+      var tickedHere = isDone(element.dataset.printStep);
       if (by) by.textContent = tickedHere ? (last.operator || "unnamed") : "";
       if (at) at.textContent = tickedHere ? time(last.time) : "";
       var mark = element.querySelector(".tick");
       if (mark) mark.textContent = tickedHere ? "✓" : "";
       var note = element.querySelector(".done-note");
       if (note) { note.textContent = state.note && state.note.text ? "Note: " + state.note.text : ""; note.hidden = !note.textContent; }
+    });
+    // The sign-off page: how many steps are done, and which are not.
+    document.querySelectorAll("[data-record-summary]").forEach(function (summary) {
+      var steps = document.querySelectorAll("[data-print-step]");
+      var missing = [];
+      steps.forEach(function (element) { if (!isDone(element.dataset.printStep)) missing.push(element); });
+      var list = events();
+      summary.textContent = "";
+      if (!list.length) { summary.hidden = true; return; }
+      var count = document.createElement("p");
+      count.className = "record-count";
+      count.textContent = "Recorded: " + (steps.length - missing.length) + " of " + steps.length + " steps done"
+        + (missing.length ? "; not done:" : ".");
+      summary.appendChild(count);
+      if (missing.length) {
+        var items = document.createElement("ul");
+        items.className = "record-missing";
+        missing.forEach(function (element) {
+          var match = /^stage-(\d+)-step-(.+)$/.exec(element.id) || [];
+          var item = document.createElement("li");
+          var text = (element.querySelector(".step-body") || element).textContent.replace(/\s+/g, " ").trim();
+          item.textContent = "Stage " + match[1] + ", step " + match[2] + ": "
+            + (text.length > 70 ? text.slice(0, 70) + "…" : text)
+            + (changedSince(all[element.dataset.printStep], element.dataset.printStep) ? " (changed since ticked)" : "");
+          items.appendChild(item);
+        });
+        summary.appendChild(items);
+      }
+      summary.hidden = false;
     });
     document.querySelectorAll("[data-operator]").forEach(function (element) {
       element.textContent = operator() || "not given yet";
@@ -264,13 +415,17 @@
     if (!name) return;
     try { window.localStorage.setItem(operatorKey, name); } catch (e) { /* private mode */ }
     var list = events();
+    var named = [];
     list.forEach(function (event) {
       if (event.operator === "" && unnamed.some(function (mine) { return sameEvent(mine, event); })) {
         event.operator = name;
+        named.push(event);
       }
     });
     unnamed = [];
     write(eventsKey, list);
+    // Held back until named, so the shared record never has them twice.
+    share(named);
     decorate();
   }
 
@@ -278,15 +433,16 @@
   document.addEventListener("change", function (event) {
     var box = event.target;
     if (!box.classList || !box.classList.contains("verify-box")) return;
-    var made = { type: box.checked ? "tick" : "untick", step: box.dataset.step, operator: operator(), time: new Date().toISOString() };
+    var made = {
+      type: box.checked ? "tick" : "untick", step: box.dataset.step, source: box.dataset.source || sources[box.dataset.step] || "",
+      operator: operator(), time: new Date().toISOString(), text: "",
+    };
+    if (!made.operator) unnamed.push(made);
     record(made);
     var step = box.closest(".step");
     if (step) step.classList.remove("is-expanded");
     decorate();
-    if (!made.operator) {
-      unnamed.push(made);
-      if (step) askInline(step);
-    }
+    if (!made.operator && step) askInline(step);
   });
 
   // A collapsed step opens on a click on its number or its first line.
@@ -324,21 +480,9 @@
     if (data.deployment !== (body.dataset.deployment || "") || data.runbook !== (body.dataset.runbook || "")) {
       return "That record is of " + data.deployment + " (" + data.runbook + "), not of this deployment.";
     }
-    var list = events();
-    var added = 0;
-    data.events.forEach(function (event) {
-      if (!event || ["tick", "untick", "note"].indexOf(event.type) < 0 || typeof event.step !== "string"
-        || typeof event.time !== "string" || isNaN(new Date(event.time))) return;
-      var clean = { type: event.type, step: event.step, operator: String(event.operator || "").slice(0, 80), time: event.time };
-      if (event.type === "note") clean.text = String(event.text || "").slice(0, 2000);
-      if (list.some(function (known) { return sameEvent(known, clean); })) return;
-      list.push(clean);
-      added += 1;
-    });
-    write(eventsKey, list);
-    syncTicks(list);
-    decorate();
-    window.dispatchEvent(new Event("runbook:record"));
+    var added = merge(data.events);
+    // An import on a page of runbook serve goes to the shared record too.
+    sync();
     return "Imported " + added + " event" + (added === 1 ? "" : "s") + ".";
   }
   window.runbookRecord = { exportRecord: exportRecord, importRecord: importRecord, events: events, nameOperator: nameOperator };
@@ -364,9 +508,34 @@
     });
   });
 
-  window.addEventListener("runbook:cleared", decorate);
+  // "Clear every tick": on a shared record, every step ticked there is unticked there.
+  window.addEventListener("runbook:cleared", function () {
+    decorate();
+    if (!shared) return;
+    fetch(recordURL, { cache: "no-store" }).then(function (response) { return response.json(); }).then(function (data) {
+      var theirs = (data.events || []).map(clean).filter(Boolean);
+      var all = states(theirs);
+      var now = new Date().toISOString();
+      var unticks = Object.keys(all).filter(function (step) { return all[step].last && all[step].last.type === "tick"; })
+        .map(function (step) { return { type: "untick", step: step, source: sources[step] || "", operator: operator(), time: now, text: "" }; });
+      write(eventsKey, theirs.concat(unticks));
+      syncTicks(theirs.concat(unticks));
+      share(unticks);
+      decorate();
+      window.dispatchEvent(new Event("runbook:record"));
+    }).catch(function () { /* kept here */ });
+  });
+  // runbook serve's events channel (live.js): others' ticks and notes, and a new connection
+  // (the server restarted) to sync again.
+  window.addEventListener("runbook:server-record", function (event) {
+    var data = event.detail || {};
+    if (data.runbook !== (body.dataset.runbook || "") || data.deployment !== (body.dataset.deployment || "")) return;
+    merge(data.events);
+  });
+  window.addEventListener("runbook:server-open", sync);
   window.addEventListener("storage", function (event) {
     if (event.key === eventsKey || event.key === ticksKey) decorate();
   });
   decorate();
+  sync();
 })();

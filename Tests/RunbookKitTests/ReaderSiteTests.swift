@@ -67,7 +67,7 @@ import Testing
     #expect(
       stage2.contains(
         """
-        data-step="install-mim-service-portal/configure-mim-service-and-portal-for-installation/2"> Verify<span class="visually-hidden"> step 2: In the welcome screen, click Next.</span></label>
+        data-step="install-mim-service-portal/configure-mim-service-and-portal-for-installation/2" data-source="4610f428daed2d63"> Verify<span class="visually-hidden"> step 2: In the welcome screen, click Next.</span></label>
         """))
   }
 

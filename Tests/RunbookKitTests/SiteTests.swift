@@ -136,12 +136,12 @@ import Testing
     // The step without a note gets a plain "Done" box, keyed like the others.
     #expect(
       html.contains(
-        "<p class=\"verify-title\"><label><input type=\"checkbox\" class=\"verify-box\" data-step=\"page/stage/2\"> Done<span class=\"visually-hidden\"> step 2: Run Set-Item -Path WSMan:\\<span class=\"value\" data-key=\"server\" title=\"server\">IDM01</span> and check it.</span></label></p>"
+        "<p class=\"verify-title\"><label><input type=\"checkbox\" class=\"verify-box\" data-step=\"page/stage/2\" data-source=\"f3855299202f1d38\"> Done<span class=\"visually-hidden\"> step 2: Run Set-Item -Path WSMan:\\<span class=\"value\" data-key=\"server\" title=\"server\">IDM01</span> and check it.</span></label></p>"
       ))
     // Each box is named by its step: "Verify step 1: Create the account:".
     #expect(
       html.contains(
-        "data-step=\"page/stage/1\"> Verify<span class=\"visually-hidden\"> step 1: Create the account:</span></label>"
+        "data-step=\"page/stage/1\" data-source=\"a1d72b12e152336e\"> Verify<span class=\"visually-hidden\"> step 1: Create the account:</span></label>"
       ))
   }
 

@@ -428,6 +428,16 @@ struct MarkdownNode: Hashable {
     return String(cString: buffer)
   }
 
+  /// This node written back as CommonMark by cmark (no line wrapping): the same text for the
+  /// same tree, whatever spacing the source used.
+  var commonMark: String {
+    guard let buffer = cmark_render_commonmark(raw, CMARK_OPT_DEFAULT, 0) else {
+      fatalError("cmark_render_commonmark returned NULL (out of memory)")
+    }
+    defer { free(buffer) }
+    return String(cString: buffer)
+  }
+
   /// The HTML of the children only, such as a heading's inline content.
   var innerHTML: String {
     children.map(\.html).joined()

@@ -32,6 +32,8 @@ public struct StepOutline: Sendable, Hashable {
   /// The number as the page shows it: `16`, or `2.3` in a sub-procedure.
   public var number: StepNumber
   public var line: Int
+  /// The step's identity in the run record beside its key: `StepSource.hash` of its blocks.
+  public var source: String = ""
 }
 
 /// A page rendered for one deployment.

@@ -61,7 +61,11 @@ public struct PageRenderer: Sendable {
         StageOutline(
           slug: stage.slug, title: stage.sourceTitle, line: stage.line,
           isReference: stage.isReference,
-          steps: stage.steps.map { StepOutline(number: $0.number, line: $0.line) })
+          steps: stage.steps.map { step in
+            StepOutline(
+              number: step.number, line: step.line,
+              source: StepSource.hash(step.blocks.map(\.commonMark).joined()))
+          })
       },
       anchors: anchors, navigation: Self.unique(rewriter.navigation), images: images,
       warnings: enDashWarnings(in: tree.root, parts: parts))

@@ -85,21 +85,49 @@ public enum PDFPrinter {
     return result
   }
 
+  /// The print page with `events` as its record: a script before record.js's that hands them
+  /// over (record.js shows them instead of the browser's own). `<` is written `\u003c`, so no
+  /// name or note can end the script.
+  static func withRecord(_ html: String, _ events: [RecordEvent]) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let json = String(decoding: (try? encoder.encode(events)) ?? Data("[]".utf8), as: UTF8.self)
+      .replacingOccurrences(of: "<", with: "\\u003c")
+      .replacingOccurrences(of: "\u{2028}", with: "\\u2028")
+      .replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+    let tag = "<script src=\"assets/record.js\"></script>"
+    let seed = "<script>window.runbookRecordGiven = \(json);</script>\n"
+    guard let at = html.range(of: tag, options: .backwards) else { return html }
+    return html.replacingCharacters(in: at.lowerBound..<at.lowerBound, with: seed)
+  }
+
   /// Prints the sites of deployments `ids` in `output`, each `print.html` to `<id>-runbook.pdf`
   /// beside it, through one browser, up to `parallel` pages at a time. Returns the PDFs.
   ///
   /// - Parameter display: how diagnostics show a path.
+  /// - Parameter records: the run record to print, by deployment id (`--record`): who ticked
+  ///   each step and when, the notes, the count done and the steps not done.
   public static func printSites(
     _ ids: [String], in output: URL, parallel: Int = ProcessInfo.processInfo.activeProcessorCount,
     environment: [String: String] = ProcessInfo.processInfo.environment,
+    records: [String: [RecordEvent]] = [:],
     display: (URL) -> String
   ) throws(DiagnosticError) -> [URL] {
+    var copies: [URL] = []
+    defer { for copy in copies { try? FileManager.default.removeItem(at: copy) } }
     let jobs = ids.map { id in
       let site = output.appendingPathComponent(id)
-      return (
-        page: site.appendingPathComponent("print.html"),
-        pdf: site.appendingPathComponent("\(id)-runbook.pdf")
-      )
+      let page = site.appendingPathComponent("print.html")
+      let pdf = site.appendingPathComponent("\(id)-runbook.pdf")
+      // A record is given to the print page's record.js in a copy of the page.
+      guard let events = records[id], let html = try? String(contentsOf: page, encoding: .utf8)
+      else { return (page: page, pdf: pdf) }
+      let copy = site.appendingPathComponent(".print-record-\(getpid()).html")
+      guard (try? Data(withRecord(html, events).utf8).write(to: copy)) != nil else {
+        return (page: page, pdf: pdf)
+      }
+      copies.append(copy)
+      return (page: copy, pdf: pdf)
     }
     guard let first = jobs.first else { return [] }
     guard let browser = findBrowser(environment: environment) else {

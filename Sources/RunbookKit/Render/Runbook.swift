@@ -7,6 +7,8 @@ public struct Runbook: Sendable {
   public var definition: RunbookDefinition
   public var pages: [PageSource]
   public var outlines: [PageOutline]
+  /// Each step's source hash by its key (`page/stage/N`): its identity in the run record.
+  public var stepSources: [String: String]
   public var matcher: SampleMatcher
   public var links: LinkResolver
   /// The images that exist, read in the load step, by page name; then the relative paths of

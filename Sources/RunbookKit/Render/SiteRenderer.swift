@@ -124,7 +124,7 @@ public struct SiteRenderer: Sendable {
     for (index, link) in chain.enumerated() {
       let previous = index > 0 ? chain[index - 1] : nil
       let next = index + 1 < chain.count ? chain[index + 1] : nil
-      let steps = Self.steps(of: link, keyed: true)
+      let steps = Self.steps(of: link, keyed: true, sources: runbook.stepSources)
       let page = StagePage(
         facts: facts, pageTitle: link.page.title, pageTitleHTML: link.page.titleHTML,
         stageTitle: link.stage.title, stageTitleHTML: link.stage.titleHTML,
@@ -193,7 +193,7 @@ public struct SiteRenderer: Sendable {
           pageTitleHTML: link.page.titleHTML,
           introHTML: Self.imagesFrom(folder, link.stage.introHTML),
           outroHTML: Self.imagesFrom(folder, link.stage.outroHTML),
-          steps: Self.steps(of: link, keyed: true).map { step in
+          steps: Self.steps(of: link, keyed: true, sources: runbook.stepSources).map { step in
             var step = step
             step.html = Self.imagesFrom(folder, step.html)
             step.noteHTML = step.noteHTML.map { Self.imagesFrom(folder, $0) }
@@ -258,11 +258,12 @@ private extension SiteRenderer {
 
   /// A stage's steps for a template; `keyed` gives each the key of its tick in the browser (the
   /// print page uses it to print who ticked the step and when).
-  static func steps(of link: ChainLink, keyed: Bool) -> [StepContext] {
+  static func steps(of link: ChainLink, keyed: Bool, sources: [String: String]) -> [StepContext] {
     link.stage.steps.map { step in
       StepContext(
         number: step.number.description, value: step.number.number, html: step.html,
         key: keyed ? "\(link.page.name)/\(link.stage.slug)/\(step.number)" : nil,
+        source: keyed ? sources["\(link.page.name)/\(link.stage.slug)/\(step.number)"] : nil,
         noteHTML: step.noteHTML, leadHTML: step.leadHTML,
         summaryHTML: StepSummary.html(of: step.html))
     }
@@ -333,10 +334,15 @@ private extension SiteRenderer {
     SiteFacts(
       runbookTitle: runbook.definition.title, version: runbook.definition.version,
       deploymentName: deployment.name, deploymentId: deployment.id,
-      deploymentHash: deployment.fileHash, runbookId: Slug.make(runbook.definition.title),
+      deploymentHash: deployment.fileHash, runbookId: runbook.definition.id,
       stageList: chain.map { link in
         "\(link.page.name)/\(link.stage.slug):"
           + link.stage.steps.map(\.number.description).joined(separator: ",")
+      }.joined(separator: " "),
+      sourceList: chain.flatMap { link in
+        link.stage.steps.map { step in
+          runbook.stepSources["\(link.page.name)/\(link.stage.slug)/\(step.number)"] ?? ""
+        }
       }.joined(separator: " "),
       buildDate: buildDate)
   }

@@ -13,6 +13,9 @@ struct SiteFacts: Sendable {
   var runbookId: String
   /// Which steps there are to tick: `page/stage:1,2,3 page/stage2:1`.
   var stageList: String
+  /// Their source hashes, in the same order, space-separated: a tick of a step whose text
+  /// changed since does not count (README, "The run record").
+  var sourceList: String
   var buildDate: String
 }
 
@@ -74,6 +77,8 @@ struct StepContext: Sendable {
   var html: String
   /// Where the browser keeps its tick (stage pages only).
   var key: String?
+  /// The step's source hash, beside `key`.
+  var source: String?
   var noteHTML: String?
   /// What stands before the step between two lists (a sub-heading), when anything does.
   var leadHTML: String?

@@ -104,7 +104,7 @@ public struct HostCheck: Sendable, Equatable {
   }
 
   /// `localhost`, an address of `127.0.0.0/8` (also as `::ffff:127.x.y.z`), or `::1`.
-  static func isLoopback(_ name: String) -> Bool {
+  public static func isLoopback(_ name: String) -> Bool {
     if name == "localhost" || name == "::1" { return true }
     var v4 = in_addr()
     let text = name.hasPrefix("::ffff:") ? String(name.dropFirst(7)) : name

@@ -79,6 +79,15 @@ public struct SiteServer: Sendable {
 
   public var pageCount: Int { files.keys.filter { $0.hasSuffix(".html") }.count }
 
+  /// Whether `deployment`'s site is served and says it is of runbook `runbook` (its overview's
+  /// `data-runbook`): the run record takes events for such sites only.
+  public func serves(deployment: String, ofRunbook runbook: String) -> Bool {
+    guard !deployment.isEmpty, !deployment.contains("/"), !runbook.contains("\""),
+      let overview = files["\(deployment)/index.html"]
+    else { return false }
+    return overview.range(of: Data("data-runbook=\"\(runbook)\"".utf8)) != nil
+  }
+
   /// Answers one request. `target` is the request line's path, as sent.
   public func respond(method: String, target: String, ifNoneMatch: String? = nil) -> HTTPResponse {
     guard method == "GET" || method == "HEAD" else {
@@ -217,7 +226,8 @@ public struct SiteServer: Sendable {
   }
 
   /// Reloads the page when a rebuild succeeds; shows a rebuild's errors over the page until the
-  /// next good one. Served only by `runbook serve`, never written to Output/.
+  /// next good one; hands the shared run record's news to record.js. Served only by `runbook
+  /// serve`, never written to Output/.
   static let liveScript = """
     // runbook serve: reload on rebuild, show a failed rebuild's errors over the page.
     (function () {
@@ -242,6 +252,12 @@ public struct SiteServer: Sendable {
       var events = new EventSource("/_runbook/events");
       events.addEventListener("reload", function () { window.location.reload(); });
       events.addEventListener("errors", function (event) { overlay(JSON.parse(event.data)); });
+      // The shared run record (record.js): others' ticks and notes, and a new connection (the
+      // server restarted) after which the page syncs again.
+      events.addEventListener("record", function (event) {
+        window.dispatchEvent(new CustomEvent("runbook:server-record", { detail: JSON.parse(event.data) }));
+      });
+      events.addEventListener("open", function () { window.dispatchEvent(new Event("runbook:server-open")); });
       check();
     })();
 

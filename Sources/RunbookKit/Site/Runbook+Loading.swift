@@ -60,6 +60,15 @@ extension Runbook {
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
     self.pages = pages
     self.outlines = outlines
+    var stepSources: [String: String] = [:]
+    for outline in outlines {
+      for stage in outline.stages {
+        for step in stage.steps {
+          stepSources["\(outline.name)/\(stage.slug)/\(step.number)"] = step.source
+        }
+      }
+    }
+    self.stepSources = stepSources
     links = LinkResolver(outlines: outlines, upstream: definition.upstream)
 
     var images: [String: [SiteFile]] = [:]
