@@ -536,6 +536,10 @@
   window.addEventListener("storage", function (event) {
     if (event.key === eventsKey || event.key === ticksKey) decorate();
   });
+  // The ticks runbook.js shows follow the events: a step whose text changed since it was ticked
+  // (a rebuild since the last visit) is not shown ticked.
+  syncTicks(events());
+  window.dispatchEvent(new Event("runbook:record"));
   decorate();
   sync();
 })();

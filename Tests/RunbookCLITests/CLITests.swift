@@ -1,5 +1,6 @@
 import Foundation
 import RunbookTestSupport
+import Synchronization
 import Testing
 
 /// The built `runbook` binary, run as a user runs it: stdout, stderr and the exit code.
@@ -362,25 +363,38 @@ import Testing
     )
   }
 
-  @Test func serveAnswersThenStopsCleanlyOnSIGINT() throws {
-    let root = try TestRunbook.copy()
-    defer { try? FileManager.default.removeItem(at: root) }
+  /// `runbook serve` started on a free port of 127.0.0.1; its first lines, and the port they
+  /// name (0 when none came within 20 s).
+  static func serve(_ root: URL, arguments: [String] = [])
+    throws -> (process: Process, out: Pipe, text: String, port: Int)
+  {
     let process = Process()
     process.executableURL = Self.binary
-    process.arguments = ["serve", "--root", root.path, "--port", "0"]
+    process.arguments = ["serve", "--root", root.path, "--port", "0"] + arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // The first line says where it listens.
-    var line = Data()
+    // The first lines say where it listens and where the record is kept.
+    var lines = Data()
     let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline, !line.contains(UInt8(ascii: "\n")) {
-      line.append(out.fileHandleForReading.availableData)
+    while Date() < deadline, lines.filter({ $0 == UInt8(ascii: "\n") }).count < 2 {
+      lines.append(out.fileHandleForReading.availableData)
     }
-    let text = String(decoding: line, as: UTF8.self)
+    let text = String(decoding: lines, as: UTF8.self)
+    let port =
+      text.hasPrefix("Serving") ? Int(text.split(separator: ":")[2].prefix { $0.isNumber }) ?? 0 : 0
+    return (process, out, text, port)
+  }
+
+  @Test func serveAnswersThenStopsCleanlyOnSIGINT() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let (process, out, text, port) = try Self.serve(root)
     #expect(text.hasPrefix("Serving 2 deployments at http://127.0.0.1:"))
-    let port = Int(text.split(separator: ":")[2].prefix { $0.isNumber }) ?? 0
+    #expect(
+      text.hasSuffix("Ctrl-C stops)\nTicks and notes are shared through Records/ under the root.\n")
+    )
     #expect(port > 0)
     #expect(LoopbackClient(port: port).get("/fabrikam/").hasPrefix("HTTP/1.1 200 OK"))
 
@@ -396,5 +410,158 @@ import Testing
         "Stopped.\n"))
     // The port is closed.
     #expect(LoopbackClient(port: port).get("/") == "")
+  }
+
+  // kill -9 in the middle of a stream of writes loses at most the write in flight: every
+  // event the server answered is in the record when it starts again, and nothing else but
+  // that one.
+  @Test func serveKilledMidWriteKeepsEveryAnsweredEvent() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let first = try Self.serve(root)
+    #expect(first.port > 0)
+    let path =
+      "/_runbook/record?runbook=install-mim-2016-service-and-portal&deployment=fabrikam"
+    let answered = Mutex<[Int]>([])
+    let sent = Mutex(-1)
+    let writer = Thread {
+      let client = LoopbackClient(port: first.port)
+      for sequence in 0..<100_000 {
+        sent.withLock { $0 = sequence }
+        let answer = client.post(
+          path,
+          json:
+            "{\"events\":[{\"type\":\"note\",\"step\":\"install-mim-service-portal/before-you-begin/1\",\"operator\":\"Ann\",\"time\":\"2026-11-28T14:05:00.000Z\",\"text\":\"\(sequence)\"}]}"
+        )
+        guard answer.hasSuffix("{\"added\":1}\n") else { return }
+        answered.withLock { $0.append(sequence) }
+      }
+    }
+    writer.start()
+    // Kill once some writes are answered: one is then most likely in flight.
+    let deadline = Date().addingTimeInterval(30)
+    while answered.withLock({ $0.count }) < 50 && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.01)
+    }
+    kill(first.process.processIdentifier, SIGKILL)
+    first.process.waitUntilExit()
+    while !writer.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+    let acknowledged = answered.withLock { $0 }
+    let inFlight = sent.withLock { $0 }
+    #expect(acknowledged.count >= 50)
+    #expect(acknowledged == Array(0..<acknowledged.count))
+
+    let second = try Self.serve(root)
+    defer {
+      second.process.terminate()
+      second.process.waitUntilExit()
+    }
+    let record = LoopbackClient(port: second.port).get(path)
+    let body = String(record[record.range(of: "\r\n\r\n")!.upperBound...])
+    let texts = body.components(separatedBy: "\"text\" : \"").dropFirst().map {
+      Int($0.prefix { $0.isNumber }) ?? -1
+    }
+    #expect(Array(texts.prefix(acknowledged.count)) == acknowledged)
+    #expect(texts.count == acknowledged.count || texts == acknowledged + [inFlight])
+  }
+
+  // The record serve kept, exported by the command and printed from Records/ or from the
+  // exported file: the same change record either way.
+  @Test(
+    .enabled(
+      if: TestRunbook.executable("chromium") != nil && TestRunbook.executable("pdftotext") != nil,
+      "chromium or poppler-utils is not installed (scripts/setup --test installs them)"))
+  func recordExportAndPdfWithTheRecord() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let served = try Self.serve(root)
+    let step = "install-mim-service-portal/before-you-begin/1"
+    let answer = LoopbackClient(port: served.port).post(
+      "/_runbook/record?runbook=install-mim-2016-service-and-portal&deployment=fabrikam",
+      json: """
+        {"events": [
+          {"type": "tick", "step": "\(step)", "source": "9f28585d2c254f28", "operator": "Ann Operator", "time": "2026-11-28T14:05:00.000Z"},
+          {"type": "note", "step": "\(step)", "source": "9f28585d2c254f28", "operator": "Bo", "time": "2026-11-28T14:06:00.000Z", "text": "CHG0042 <script>"}
+        ]}
+        """)
+    #expect(answer.hasSuffix("{\"added\":2}\n"))
+    kill(served.process.processIdentifier, SIGINT)
+    served.process.waitUntilExit()
+
+    let exported = try Self.run(["record", "export", "fabrikam"], in: root)
+    #expect(exported.status == 0 && exported.stderr == "")
+    // Everything but the times the server and the export stamped.
+    let stamped = exported.stdout.replacing(
+      /"(exported|received)" : "[0-9T:.\-]+Z"/, with: { "\"\($0.1)\" : \"…\"" })
+    #expect(
+      stamped == """
+        {
+          "deployment" : "fabrikam",
+          "events" : [
+            {
+              "operator" : "Ann Operator",
+              "received" : "…",
+              "source" : "9f28585d2c254f28",
+              "step" : "\(step)",
+              "text" : "",
+              "time" : "2026-11-28T14:05:00.000Z",
+              "type" : "tick"
+            },
+            {
+              "operator" : "Bo",
+              "received" : "…",
+              "source" : "9f28585d2c254f28",
+              "step" : "\(step)",
+              "text" : "CHG0042 <script>",
+              "time" : "2026-11-28T14:06:00.000Z",
+              "type" : "note"
+            }
+          ],
+          "exported" : "…",
+          "runbook" : "install-mim-2016-service-and-portal",
+          "schema" : "runbook-record",
+          "version" : 2
+        }
+
+        """)
+    let saved = try Self.run(
+      ["record", "export", "fabrikam", "-o", "fabrikam-record.json"], in: root)
+    #expect(saved.stderr == "2 events of fabrikam written to fabrikam-record.json\n")
+    let unknown = try Self.run(["record", "export", "nosuch"], in: root)
+    #expect(unknown.status == 1)
+    #expect(
+      unknown.stderr
+        == "Content/deployments/nosuch.yml: error: no such deployment file\n  fix: the deployments are contoso, fabrikam\n"
+    )
+
+    let pdf = root.appendingPathComponent("Output/fabrikam/fabrikam-runbook.pdf").path
+    for arguments in [["--record"], ["--record-file", "fabrikam-record.json"]] {
+      let run = try Self.run(["pdf", "fabrikam"] + arguments, in: root)
+      #expect(run.status == 0, "\(run.stderr)")
+      let text = try Self.output(
+        of: try #require(TestRunbook.executable("pdftotext")), ["-layout", pdf, "-"]
+      ).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      #expect(text.contains("Done by Ann Operator Date 2026-11-28 "), "\(arguments)")
+      #expect(text.contains("Note: CHG0042 <script>"), "\(arguments)")
+      #expect(text.contains("Recorded: 1 of 30 steps done; not done:"), "\(arguments)")
+    }
+    // The PDF's helper page is gone.
+    #expect(
+      try FileManager.default.contentsOfDirectory(
+        atPath: root.appendingPathComponent("Output/fabrikam").path
+      ).filter { $0.hasPrefix(".print") } == [])
+
+    let other = try Self.run(
+      ["pdf", "contoso", "--record-file", "fabrikam-record.json"], in: root)
+    #expect(other.status == 1)
+    #expect(
+      other.stderr.hasSuffix(
+        "fabrikam-record.json: error: this is the record of fabrikam (install-mim-2016-service-and-portal), not of contoso (install-mim-2016-service-and-portal)\n  fix: give the record exported from contoso's site\n"
+      ))
+    let both = try Self.run(["pdf", "--all", "--record-file", "fabrikam-record.json"], in: root)
+    #expect(both.status == 64)
+    #expect(
+      both.stderr.hasPrefix(
+        "Error: --record-file is one deployment's record: name that one deployment\n"))
   }
 }

@@ -297,7 +297,7 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
       await open("fabrikam/print.html", 1280);
       doc = frame.contentDocument;
       var printed = doc.querySelector('[data-print-step$="/configure-mim-service-and-portal-for-installation/2"]');
-      log.push("print: " + printed.querySelector(".done-by-name").textContent + " / " + printed.querySelector(".done-by-date").textContent.replace(/[0-9]{2}:[0-9]{2}/, "HH:MM")
+      log.push("print: " + printed.querySelector(".done-by-name").textContent + " / " + printed.querySelector(".done-by-date").textContent.replace(/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$/, "YYYY-MM-DD HH:MM")
         + " / " + doc.querySelector('[data-print-step$="/configure-mim-service-and-portal-for-installation/3"] .done-note').textContent
         + " / empty: '" + doc.querySelector('[data-print-step$="/configure-mim-service-and-portal-for-installation/4"] .done-by-name').textContent + "'");
       return log.join("\\n");
@@ -311,14 +311,14 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
         continue: Continue: step 4 → ../install-mim-service-portal/configure-mim-service-and-portal-for-installation.html#step-4
         opened: true
         overview: Continue: step 4 → install-mim-service-portal/configure-mim-service-and-portal-for-installation.html#step-4; operator Ada Lovelace
-        export: runbook-record v1 fabrikam tick 1 Ada Lovelace, tick 2 Ada Lovelace, tick 3 Ada Lovelace, note 3 Ada Lovelace
+        export: runbook-record v2 fabrikam tick 1 Ada Lovelace, tick 2 Ada Lovelace, tick 3 Ada Lovelace, note 3 Ada Lovelace
         cleared: · 0 of 30 verified
         Imported 4 events. Imported 0 events. · 3 of 30 verified
         That record is of contoso (x), not of this deployment.
         Imported 1 event.
         conflict: Conflict: Ada Lovelace and Bob both changed this step at HH:MM. Tick or untick it to settle.
         note: Note (Ada Lovelace, HH:MM) = Ticket CHG-1042 <b>ok</b>
-        print: Ada Lovelace / HH:MM / Note: Ticket CHG-1042 <b>ok</b> / empty: ''
+        print: Ada Lovelace / YYYY-MM-DD HH:MM / Note: Ticket CHG-1042 <b>ok</b> / empty: ''
         """)
   }
 

@@ -61,4 +61,16 @@ public struct LoopbackClient: Sendable {
   public func get(_ path: String) -> String {
     exchange("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
   }
+
+  /// One POST of a JSON body, as a page of the server sends it, the connection closed after
+  /// it; `headers` are added lines (`X-Runbook-Token: …`).
+  public func post(
+    _ path: String, json: String, headers: [String] = [], timeout: TimeInterval = 10
+  ) -> String {
+    let extra = headers.map { $0 + "\r\n" }.joined()
+    return exchange(
+      "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+        + "Content-Length: \(json.utf8.count)\r\n\(extra)Connection: close\r\n\r\n\(json)",
+      timeout: timeout)
+  }
 }

@@ -14,6 +14,8 @@ final class BrowserSession {
   private let answers: Int32
   private var nextID = 1
   private var pending = Data()
+  /// Events received while `call` waited for an answer (BrowserSession+Pages).
+  var events: [[String: Any]] = []
   private let profile: URL
 
   /// Starts the browser.

@@ -1,0 +1,190 @@
+import Foundation
+import RunbookTestSupport
+import Testing
+
+@testable import RunbookKit
+@testable import RunbookRecord
+@testable import RunbookServe
+
+/// The shared record as two operators meet it (issue #14), in two headless Chromiums with their
+/// own profiles, driven over the DevTools protocol: a tick in one page shows in the other, the
+/// record outlives the server, and the PDF printed from it names who did what and when.
+@Suite(.serialized) struct RecordBrowserTests {
+  static let chromium = PDFPrinter.findBrowser()
+  static let stage = "install-mim-service-portal/configure-mim-service-and-portal-for-installation"
+
+  /// Evaluates `expression` until it gives `expected`, for at most 15 s; what it gave last.
+  static func wait(
+    for expected: String, _ expression: String, in browser: BrowserSession,
+    page: BrowserSession.Page
+  ) throws -> String {
+    var last = ""
+    let deadline = Date().addingTimeInterval(15)
+    while Date() < deadline {
+      last = try browser.evaluate(expression, in: page) as? String ?? ""
+      if last == expected { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return last
+  }
+
+  @Test(
+    .enabled(
+      if: chromium != nil && TestRunbook.executable("pdftotext") != nil,
+      "chromium or pdftotext is not installed (scripts/setup --test)"))
+  func aTickInOneBrowserShowsInAnotherOutlivesTheServerAndIsPrinted() throws {
+    let root = try TestRunbook.copy(output: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let chromium = try #require(Self.chromium)
+    let location = RunbookLocation(root: root)
+    var server = LiveServer(
+      session: ServeSession(location: location),
+      record: RecordService(store: RecordStore(root: root), token: nil))
+    var port = try server.start(host: "127.0.0.1", port: 0)
+    let base = "http://127.0.0.1:\(port)/fabrikam/"
+    let shared = "document.querySelector('[data-share-status]').textContent"
+
+    // Bo watches the overview; Ann works on stage 2. Each has a browser of their own.
+    let bo = try BrowserSession(browser: chromium)
+    let overview = try bo.openPage(try #require(URL(string: base)))
+    #expect(
+      try Self.wait(for: "Shared through runbook serve.", shared, in: bo, page: overview)
+        == "Shared through runbook serve.")
+    let progress = "document.querySelector('[data-stage-progress=\"\(Self.stage)\"]').textContent"
+    #expect(try bo.evaluate(progress, in: overview) as? String == "0 of 16 verified")
+
+    let ann = try BrowserSession(browser: chromium)
+    let page = try ann.openPage(try #require(URL(string: base + "\(Self.stage).html")))
+    _ = try ann.evaluate("localStorage.setItem('runbook:operator', 'Ann Operator')", in: page)
+    #expect(
+      try Self.wait(for: "Shared through runbook serve.", shared, in: ann, page: page)
+        == "Shared through runbook serve.")
+    let step = "document.querySelector('input.verify-box[data-step=\"\(Self.stage)/2\"]')"
+    _ = try ann.evaluate(
+      """
+      (function () {
+        \(step).click();
+        var field = \(step).closest('.step').querySelector('.record-note textarea');
+        field.value = 'CHG0042: the licence page showed';
+        field.dispatchEvent(new Event('change', { bubbles: true }));
+        return true;
+      })()
+      """, in: page)
+
+    // Bo's overview counts it, with no reload.
+    #expect(
+      try Self.wait(for: "1 of 16 verified", progress, in: bo, page: overview)
+        == "1 of 16 verified")
+
+    // The server stops and starts again: the record is still there.
+    server.stop()
+    server = LiveServer(
+      session: ServeSession(location: location),
+      record: RecordService(store: RecordStore(root: root), token: nil))
+    port = try server.start(host: "127.0.0.1", port: 0)
+    defer { server.stop() }
+    let answer = LoopbackClient(port: port).get(
+      "/_runbook/record?runbook=install-mim-2016-service-and-portal&deployment=fabrikam")
+    let body = try #require(answer.range(of: "\r\n\r\n")).upperBound
+    let record = try JSONDecoder().decode(
+      RecordFile.self, from: Data(answer[body...].utf8))
+    #expect(
+      record.events.map { "\($0.type) \($0.step) \($0.operator) \($0.text)" } == [
+        "tick \(Self.stage)/2 Ann Operator ",
+        "note \(Self.stage)/2 Ann Operator CHG0042: the licence page showed",
+      ])
+    #expect(record.events.allSatisfy { $0.source == "4610f428daed2d63" })
+
+    // Exported and printed: the change record names Ann and the time on step 2.
+    let exported = root.appendingPathComponent("fabrikam-record.json")
+    try record.encoded().write(to: exported)
+    let events = try RecordFile.read(
+      exported, display: "fabrikam-record.json", runbook: record.runbook, deployment: "fabrikam"
+    ).events
+    let output = root.appendingPathComponent("Output")
+    let report = SiteBuilder(
+      options: BuildOptions(
+        location: location,
+        deploymentFiles: [
+          root.appendingPathComponent("Content/deployments/fabrikam.yml").path
+        ])
+    ).build(into: OutputWriter(folder: output))
+    #expect(report.built == ["fabrikam"])
+    let pdf = try PDFPrinter.printSites(
+      ["fabrikam"], in: output, records: ["fabrikam": events], display: { $0.path }
+    )[0]
+    let text = try Self.pdftotext(pdf)
+    let tick = try #require(RecordTime.date(events[0].time))
+    let shown = DateFormatter()
+    shown.dateFormat = "yyyy-MM-dd HH:mm"
+    shown.timeZone = .current
+    let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(flat.contains("Step 2 "))
+    #expect(flat.contains("Done by Ann Operator Date \(shown.string(from: tick))"))
+    #expect(flat.contains("Note: CHG0042: the licence page showed"))
+    #expect(flat.contains("Recorded: 1 of 30 steps done; not done:"))
+    #expect(flat.contains("Stage 1, step 1: This guide is intended for installing Volume License"))
+    #expect(!flat.contains("Stage 2, step 2:"))
+  }
+
+  // The runbook's text changed under a record: a tick of a step whose source is not the one
+  // ticked shows so and does not count; other ticks stand. From file://, no server.
+  @Test(.enabled(if: chromium != nil, "chromium is not installed (scripts/setup --test)"))
+  func aTickOfAStepWhoseTextChangedDoesNotCount() throws {
+    let root = try TestRunbook.copy(output: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    _ = SiteBuilder(options: BuildOptions(location: RunbookLocation(root: root)))
+      .build(into: OutputWriter(folder: output))
+    let browser = try BrowserSession(browser: try #require(Self.chromium))
+    let page = try browser.openPage(
+      output.appendingPathComponent("fabrikam/\(Self.stage).html"))
+    // Step 2 was ticked when its text was another; step 3 as it is now.
+    let events = """
+      [{"type":"tick","step":"\(Self.stage)/2","source":"0000000000000000","operator":"Ann","time":"2026-01-15T14:05:00.000Z","text":""},
+       {"type":"tick","step":"\(Self.stage)/3","source":"1b38571336113c29","operator":"Ann","time":"2026-01-15T14:06:00.000Z","text":""}]
+      """
+    _ = try browser.evaluate(
+      "localStorage.setItem('runbook:install-mim-2016-service-and-portal:fabrikam:events', JSON.stringify(\(events))); location.reload(); true",
+      in: page)
+    try browser.waitFor("Page.loadEventFired", session: page.session)
+    let line = { (number: Int) in
+      "document.querySelector('input.verify-box[data-step=\"\(Self.stage)/\(number)\"]').closest('.step').querySelector('.record-line').textContent"
+    }
+    #expect(
+      try browser.evaluate(line(2), in: page) as? String
+        == "Changed since ticked by Ann, 2026-01-15 \(Self.clock("2026-01-15T14:05:00.000Z")): the step's text is not the one ticked. Check it again and tick it."
+    )
+    #expect(
+      try browser.evaluate(line(3), in: page) as? String
+        == "Done by Ann, 2026-01-15 \(Self.clock("2026-01-15T14:06:00.000Z"))")
+    #expect(
+      try browser.evaluate(
+        "document.querySelector('[data-stage-own-progress]').textContent", in: page) as? String
+        == " · this stage 1 of 16")
+    #expect(
+      try browser.evaluate(
+        "[2, 3].map(function (n) { return document.querySelector('input.verify-box[data-step$=\"/' + n + '\"]').checked; }).join()",
+        in: page) as? String == "false,true")
+  }
+
+  /// The local hour and minute of a record time, as the page shows it.
+  static func clock(_ time: String) -> String {
+    let shown = DateFormatter()
+    shown.dateFormat = "HH:mm"
+    shown.timeZone = .current
+    return RecordTime.date(time).map(shown.string) ?? ""
+  }
+
+  static func pdftotext(_ pdf: URL) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(TestRunbook.executable("pdftotext")))
+    process.arguments = ["-layout", pdf.path, "-"]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+}
