@@ -6,7 +6,7 @@ import Testing
 
 /// axe-core 4.12.1 (vendored in `Tests/Fixtures/axe`, see its SOURCE.txt) over every page of the
 /// project's runbooks, the whole series included, in a headless Chromium driven over the DevTools
-/// protocol, once in the light scheme and once in the dark.
+/// protocol, once in the light scheme at a desk's width and once in the dark at a phone's.
 @Suite(.serialized) struct AccessibilityTests {
   // Regression test for #18: axe reported dlitem on the overview, landmark-one-main and region on
   // print.html, scrollable-region-focusable and heading-order on series pages, and color-contrast
@@ -44,23 +44,32 @@ import Testing
     try browser.call("Page.addScriptToEvaluateOnNewDocument", ["source": axe], session: session)
 
     var violations: [String] = []
-    for scheme in ["light", "dark"] {
+    // Colours depend on the scheme, boxes that scroll on the width: a desk in the light, a phone
+    // in the dark.
+    for (scheme, width) in [("light", 1280), ("dark", 390)] {
       try browser.call(
         "Emulation.setEmulatedMedia",
         ["features": [["name": "prefers-color-scheme", "value": scheme]]], session: session)
+      try browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        ["width": width, "height": 800, "deviceScaleFactor": 1, "mobile": false],
+        session: session)
       for page in pages {
         try browser.load(output.appendingPathComponent(page), session: session)
-        // Each violation as its rule and the elements it found, one line each.
+        // Each violation as its rule and the elements it found, one line each; a line too if
+        // the page does not see the scheme asked for.
         let found = try browser.call(
           "Runtime.evaluate",
           [
             "expression": """
             axe.run(document, { resultTypes: ["violations"] }).then(function (result) {
-              return result.violations.map(function (violation) {
+              var scheme = matchMedia("(prefers-color-scheme: \(scheme))").matches
+                && innerWidth === \(width) ? [] : ["the page is not \(width) px wide in the \(scheme) scheme"];
+              return scheme.concat(result.violations.map(function (violation) {
                 return violation.id + ": " + violation.nodes.map(function (node) {
                   return node.target.join(" ");
                 }).join(", ");
-              });
+              }));
             })
             """,
             "awaitPromise": true, "returnByValue": true,
