@@ -306,13 +306,13 @@ import Testing
   }
 
   // #18: the series loaded its screenshots from Microsoft's site, so a PDF printed without a
-  // network showed none.
+  // network showed none; its contents gave no page numbers.
   @Test(
     .enabled(
       if: TestRunbook.executable("chromium") != nil && TestRunbook.executable("pdftotext") != nil
         && TestRunbook.executable("pdfimages") != nil,
       "chromium or poppler-utils is not installed (scripts/setup --test installs them)"))
-  func seriesPDFShowsItsSeventeenScreenshots() throws {
+  func seriesPDFShowsItsScreenshotsAndWhereEachStageStarts() throws {
     let root = try TestRunbook.copy()
     defer { try? FileManager.default.removeItem(at: root) }
     let corpus = TestRunbook.repositoryRoot.appendingPathComponent(
@@ -329,9 +329,23 @@ import Testing
     #expect(!print.contains("<img src=\"http"))
     let screenshots = try Self.pngSizes(under: corpus.appendingPathComponent("media"))
     #expect(screenshots.count == 17)
-    #expect(
-      try Self.imageSizes(in: site.appendingPathComponent("fabrikam-mim-runbook.pdf").path)
-        == screenshots)
+    let pdf = site.appendingPathComponent("fabrikam-mim-runbook.pdf").path
+    #expect(try Self.imageSizes(in: pdf) == screenshots)
+
+    // The contents give the page where each of the 22 stages starts: the number at the right
+    // of an entry's first line, in order.
+    let sheets = try Self.output(
+      of: try #require(TestRunbook.executable("pdftotext")), ["-layout", pdf, "-"]
+    ).components(separatedBy: "\u{0C}")
+    let starts = (1...22).map { stage in
+      (sheets.firstIndex { $0.contains("STAGE \(stage) OF 22") } ?? -1) + 1
+    }
+    let entry = /\ {3}\S.*\S\ {3,}([0-9]+)/
+    let numbers = try #require(sheets.dropFirst().first).split(separator: "\n").compactMap {
+      $0.wholeMatch(of: entry).flatMap { Int($0.1) }
+    }
+    #expect(numbers == starts)
+    #expect(starts == starts.sorted() && starts[0] == 3)
   }
 
   /// The size of each image `pdfimages -list` finds in `pdf` (not their soft masks), as
