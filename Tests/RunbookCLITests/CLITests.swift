@@ -235,18 +235,11 @@ import Testing
     // Cover, contents, at least a page a stage, the values sheet and the sign-off.
     #expect(pages >= 10)
 
-    // The page's seven screenshots ship with the project (images: local): all are in the PDF,
-    // none is a broken-image icon.
-    let list = try Self.output(
-      of: try #require(TestRunbook.executable("pdfimages")), ["-list", pdf])
-    // page num type width height ...: the images (not their masks), by width.
-    var widths: [Int] = []
-    for line in list.split(separator: "\n").dropFirst(2) {
-      let columns: [Substring] = line.split(separator: " ")
-      if columns.count > 4 && columns[2] == "image" { widths.append(Int(columns[3]) ?? 0) }
-    }
-    #expect(widths.filter { $0 > 500 }.count == 7)
-    #expect(widths.count == 7)
+    // The page's seven screenshots ship with the project (images: local): all are in the PDF at
+    // their own size, none is a broken-image icon.
+    let screenshots = try Self.pngSizes(under: root.appendingPathComponent("Content/pages/media"))
+    #expect(screenshots.count == 7)
+    #expect(try Self.imageSizes(in: pdf) == screenshots)
 
     let text = try Self.output(
       of: try #require(TestRunbook.executable("pdftotext")), ["-layout", pdf, "-"])
@@ -310,6 +303,71 @@ import Testing
     #expect(!text.contains("file://"))
     #expect(!text.contains("print.html"))
     #expect(text.contains("Page 2 of \(pages)"))
+  }
+
+  // #18: the series loaded its screenshots from Microsoft's site, so a PDF printed without a
+  // network showed none; its contents gave no page numbers.
+  @Test(
+    .enabled(
+      if: TestRunbook.executable("chromium") != nil && TestRunbook.executable("pdftotext") != nil
+        && TestRunbook.executable("pdfimages") != nil,
+      "chromium or poppler-utils is not installed (scripts/setup --test installs them)"))
+  func seriesPDFShowsItsScreenshotsAndWhereEachStageStarts() throws {
+    let root = try TestRunbook.copy()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let corpus = TestRunbook.repositoryRoot.appendingPathComponent(
+      "Tests/Fixtures/corpus/mim-deploy")
+    let run = try Self.run(
+      ["pdf", "fabrikam-mim", "--runbook", "Content/mim-deploy.yml", "--source", corpus.path],
+      in: root)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "Output/fabrikam-mim/fabrikam-mim-runbook.pdf\n")
+    let site = root.appendingPathComponent("Output/fabrikam-mim")
+    let print = try String(
+      contentsOf: site.appendingPathComponent("print.html"), encoding: .utf8)
+    #expect(print.components(separatedBy: "<img src=\"").count - 1 == 17)
+    #expect(!print.contains("<img src=\"http"))
+    let screenshots = try Self.pngSizes(under: corpus.appendingPathComponent("media"))
+    #expect(screenshots.count == 17)
+    let pdf = site.appendingPathComponent("fabrikam-mim-runbook.pdf").path
+    #expect(try Self.imageSizes(in: pdf) == screenshots)
+
+    // The contents give the page where each of the 22 stages starts: the number at the right
+    // of an entry's first line, in order.
+    let sheets = try Self.output(
+      of: try #require(TestRunbook.executable("pdftotext")), ["-layout", pdf, "-"]
+    ).components(separatedBy: "\u{0C}")
+    let starts = (1...22).map { stage in
+      (sheets.firstIndex { $0.contains("STAGE \(stage) OF 22") } ?? -1) + 1
+    }
+    let entry = /\ {3}\S.*\S\ {3,}([0-9]+)/
+    let numbers = try #require(sheets.dropFirst().first).split(separator: "\n").compactMap {
+      $0.wholeMatch(of: entry).flatMap { Int($0.1) }
+    }
+    #expect(numbers == starts)
+    #expect(starts == starts.sorted() && starts[0] == 3)
+  }
+
+  /// The size of each image `pdfimages -list` finds in `pdf` (not their soft masks), as
+  /// "width x height", sorted.
+  static func imageSizes(in pdf: String) throws -> [String] {
+    let list = try output(of: try #require(TestRunbook.executable("pdfimages")), ["-list", pdf])
+    // page num type width height ...
+    return list.split(separator: "\n").dropFirst(2).compactMap { line in
+      let columns = line.split(separator: " ")
+      return columns.count > 4 && columns[2] == "image" ? "\(columns[3]) x \(columns[4])" : nil
+    }.sorted()
+  }
+
+  /// The size of each PNG file under `folder`, read from its header, as "width x height", sorted.
+  static func pngSizes(under folder: URL) throws -> [String] {
+    let files = try #require(FileManager.default.enumerator(atPath: folder.path))
+    return try files.compactMap { $0 as? String }.filter { $0.hasSuffix(".png") }.map { path in
+      // The signature (8 bytes), the IHDR chunk's length and type (8), then width and height.
+      let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(path)).prefix(24))
+      let number = { (at: Int) in bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+      return "\(number(16)) x \(number(20))"
+    }.sorted()
   }
 
   // #16: every PDF started a browser of its own.

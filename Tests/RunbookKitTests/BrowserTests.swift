@@ -142,6 +142,13 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
 
   static let chromiumInstalled = TestRunbook.executable("chromium") != nil
 
+  /// Every page `buildSites()` wrote, less contoso's: they are fabrikam's with other values.
+  static func pages(in output: URL) -> [String] {
+    SiteTests.files(in: output).filter {
+      $0.hasSuffix(".html") && !$0.hasPrefix("contoso/") && !$0.hasPrefix("series/contoso/")
+    }
+  }
+
   @Test(.enabled(if: chromiumInstalled, "chromium is not installed (scripts/setup --test)"))
   func stageListCopyAndKeys() throws {
     let output = try Self.buildSites()
@@ -400,9 +407,7 @@ func run(_ command: String, _ arguments: [String]) throws -> (status: Int32, out
   func noPageOverflowsAt320390Or1280Pixels() throws {
     let output = try Self.buildSites()
     defer { try? FileManager.default.removeItem(at: output) }
-    let pages = SiteTests.files(in: output).filter {
-      $0.hasSuffix(".html") && !$0.hasPrefix("contoso/") && !$0.hasPrefix("series/contoso/")
-    }
+    let pages = Self.pages(in: output)
     #expect(pages.count == 61)
     let list = pages.map { "\"\($0)\"" }.joined(separator: ", ")
     let result = try Self.harness(

@@ -216,7 +216,7 @@ import Testing
     let editor = try Self.steps(markdown, choosing: "text-editor").joined()
     #expect(editor.contains("2.1: <p>Open applicationHost.config.</p>"))
     #expect(editor.contains("Step 1: Switch IIS to Windows authentication"))
-    #expect(editor.contains("2: <h3 id=\"step-2-restart\">Step 2: Restart</h3>"))
+    #expect(editor.contains("2: <h2 id=\"step-2-restart\">Step 2: Restart</h2>"))
     #expect(!editor.contains("Open PowerShell"))
   }
 

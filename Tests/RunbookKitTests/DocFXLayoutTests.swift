@@ -96,7 +96,7 @@ import Testing
       ], selection: ["os": "windows"])
     #expect(page.stages.map { $0.steps.map(\.number.description) } == [["1", "2"]])
     #expect(page.stages[0].steps[0].html == "<p>Open PowerShell on \(Self.server).</p>\n")
-    #expect(page.stages[0].outroHTML == "<h3 id=\"afterwards\">Afterwards</h3>\n<p>Restart.</p>\n")
+    #expect(page.stages[0].outroHTML == "<h2 id=\"afterwards\">Afterwards</h2>\n<p>Restart.</p>\n")
     #expect(page.diagnostics.isEmpty, "\(page.diagnostics)")
   }
 

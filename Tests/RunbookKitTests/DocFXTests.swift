@@ -192,7 +192,7 @@ import Testing
       page.stages[0].steps[0].html
         == """
         <p><a id="ps-script"></a></p>
-        <h3 id="powershell-script">PowerShell <em>script</em></h3>
+        <h2 id="powershell-script">PowerShell <em>script</em></h2>
         <p>Copy the <a href="#ps-script">script</a>, not <a href="#ps-scrip">this</a>.</p>
 
         """)
@@ -209,7 +209,7 @@ import Testing
         == "<p><ul><li>One</li><li>Two</li></ul></p>\n")
     #expect(
       try stepsHTML("<h3 id=\"a\">First</h3>\n<h3 id=\"b\">Second</h3>")
-        == "<p><a id=\"a\"></a></p>\n<h3 id=\"first\">First</h3>\n<p><a id=\"b\"></a></p>\n<h3 id=\"second\">Second</h3>\n"
+        == "<p><a id=\"a\"></a></p>\n<h2 id=\"first\">First</h2>\n<p><a id=\"b\"></a></p>\n<h2 id=\"second\">Second</h2>\n"
     )
   }
 
@@ -248,6 +248,6 @@ import Testing
 
   @Test func deeperHeadingsGetAnchors() throws {
     #expect(
-      try stepsHTML("### Set up SQL: 2016") == "<h3 id=\"set-up-sql-2016\">Set up SQL: 2016</h3>\n")
+      try stepsHTML("### Set up SQL: 2016") == "<h2 id=\"set-up-sql-2016\">Set up SQL: 2016</h2>\n")
   }
 }

@@ -68,7 +68,7 @@ import Testing
     let stage = try #require(page.stages.first)
     #expect(stage.steps.map(\.number.description) == ["1", "2", "1.1", "1.2", "2.1"])
     #expect(
-      stage.steps[2].leadHTML == "<h4 id=\"create-the-run-profile\">Create the run profile</h4>\n")
+      stage.steps[2].leadHTML == "<h2 id=\"create-the-run-profile\">Create the run profile</h2>\n")
     #expect(stage.steps[4].leadHTML == "<p>Then, if you want to use PowerShell:</p>\n")
     #expect(stage.steps[1].html == "<p>Two</p>\n")
   }
@@ -100,15 +100,15 @@ import Testing
     #expect(stage.steps.map(\.number.description) == ["1", "1.1", "1.2", "3"])
     #expect(
       stage.steps[0].html
-        == "<h4 id=\"step-1-create-the-farm\">Step 1: Create the farm</h4>\n<p>Run <code>New-SPConfigurationDatabase</code>.</p>\n"
+        == "<h2 id=\"step-1-create-the-farm\">Step 1: Create the farm</h2>\n<p>Run <code>New-SPConfigurationDatabase</code>.</p>\n"
     )
     #expect(
       stage.steps[1].leadHTML
-        == "<h4 id=\"step-2---verify-that-the-farm-was-created\">Step 2 - Verify that the farm was created</h4>\n"
+        == "<h2 id=\"step-2---verify-that-the-farm-was-created\">Step 2 - Verify that the farm was created</h2>\n"
     )
     #expect(
       stage.steps[3].html
-        == "<h4 id=\"step-3-done\">Step 3. Done</h4>\n<h3 id=\"not-a-step\">Not a step</h3>\n")
+        == "<h2 id=\"step-3-done\">Step 3. Done</h2>\n<h2 id=\"not-a-step\">Not a step</h2>\n")
   }
 
   @Test func stepNumbersReadAndPrintAsThePageShowsThem() {

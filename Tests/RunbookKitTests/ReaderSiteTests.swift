@@ -241,6 +241,9 @@ import Testing
     ("note", "note-bg"), ("tip", "tip-bg"), ("important", "important-bg"),
     ("caution", "caution-bg"), ("warning", "warning-bg"), ("tip", "background"),
     ("muted", "tip-bg"),
+    // Links inside an alert (#18: axe found them at 4.23:1 on a dark Note).
+    ("accent", "note-bg"), ("accent", "tip-bg"), ("accent", "important-bg"),
+    ("accent", "caution-bg"), ("accent", "warning-bg"),
   ]
   /// Marks: a value's underline, the secret badge's border, tick boxes and verified numbers,
   /// focus outlines, the bar beside a linked-to step.

@@ -60,13 +60,29 @@ struct DocFXRewriter {
 
 /// Headings of level 3 and below keep their anchor, as DocFX gives them one: a custom block that
 /// says its level and anchor as a role.
+///
+/// A stage page's title is the stage's H2, shown as its `h1`, so the headings below it are shown
+/// one level below the heading they fall under: an H3 is an `h2`, and so is an H4 that follows
+/// the H2 directly, which would leave a hole in screen readers' outline (axe's `heading-order`).
+/// The role keeps the level the page wrote.
 struct HeadingAnchors: TreeRewriter {
-  func rewrite(_ heading: MarkdownNode) -> Rewrite {
-    guard heading.kind == .heading, heading.headingLevel >= 3 else { return .keep }
+  /// The headings the next one may fall under, outermost first: the level written and shown
+  /// (the stage's title being shown as 1).
+  private var open: [(written: Int, shown: Int)] = []
+
+  mutating func rewrite(_ heading: MarkdownNode) -> Rewrite {
+    guard heading.kind == .heading else { return .keep }
     let level = heading.headingLevel
+    guard level >= 3 else {
+      open = []
+      return .keep
+    }
+    while let last = open.last, last.written >= level { open.removeLast() }
+    let shown = (open.last?.shown ?? 1) + 1
+    open.append((level, shown))
     let anchor = Slug.make(heading.plainText)
     let replacement = heading.tree.inlineBlock(
-      enter: "<h\(level) id=\"\(anchor.htmlEscaped)\">", exit: "</h\(level)>",
+      enter: "<h\(shown) id=\"\(anchor.htmlEscaped)\">", exit: "</h\(shown)>",
       role: .heading(level: level, anchor: anchor))
     heading.moveChildren(to: replacement.content)
     // Diagnostics about a step written as a heading name the heading's line.
