@@ -36,11 +36,8 @@ import Testing
 
     let browser = try BrowserSession(
       browser: URL(fileURLWithPath: try #require(TestRunbook.executable("chromium"))))
-    let target = try browser.call("Target.createTarget", ["url": "about:blank"])
-    let tab = try browser.call(
-      "Target.attachToTarget", ["targetId": target["targetId"] ?? "", "flatten": true])
-    let session = try #require(tab["sessionId"] as? String)
-    try browser.call("Page.enable", session: session)
+    let tab = try browser.openPage(try #require(URL(string: "about:blank")))
+    let session = tab.session
     try browser.call("Page.addScriptToEvaluateOnNewDocument", ["source": axe], session: session)
 
     var violations: [String] = []
@@ -55,7 +52,7 @@ import Testing
         ["width": width, "height": 800, "deviceScaleFactor": 1, "mobile": false],
         session: session)
       for page in pages {
-        try browser.load(output.appendingPathComponent(page), session: session)
+        try browser.load(output.appendingPathComponent(page), in: tab)
         // Each violation as its rule and the elements it found, one line each; a line too if
         // the page does not see the scheme asked for.
         let found = try browser.call(
@@ -83,39 +80,5 @@ import Testing
       }
     }
     #expect(violations == [], "\(violations.joined(separator: "\n"))")
-  }
-}
-
-extension BrowserSession {
-  /// Sends a command and waits for its answer, passing over events; the answer's `result`.
-  @discardableResult
-  func call(_ method: String, _ params: [String: Any] = [:], session: String? = nil)
-    throws(Failure) -> [String: Any]
-  {
-    let id = try send(method, params, session: session)
-    while true {
-      let message = try receive()
-      guard message["id"] as? Int == id else { continue }
-      if let error = message["error"] { throw Failure(description: "\(method): \(error)") }
-      return message["result"] as? [String: Any] ?? [:]
-    }
-  }
-
-  /// Opens `page` in the tab of `session` and waits for its load event.
-  func load(_ page: URL, session: String) throws(Failure) {
-    let id = try send("Page.navigate", ["url": page.absoluteString], session: session)
-    var answered = false
-    var loaded = false
-    while !(answered && loaded) {
-      let message = try receive()
-      if message["id"] as? Int == id {
-        if let error = message["error"] { throw Failure(description: "\(page): \(error)") }
-        answered = true
-      } else if message["method"] as? String == "Page.loadEventFired",
-        message["sessionId"] as? String == session
-      {
-        loaded = true
-      }
-    }
   }
 }

@@ -354,9 +354,3 @@ extension RunbookDefinition {
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
   }
 }
-
-extension RunbookDefinition {
-  /// The runbook's id: its title's slug. Where the browser keeps a deployment's ticks
-  /// (`data-runbook`), and the folder of its records under Records/.
-  public var id: String { Slug.make(title) }
-}

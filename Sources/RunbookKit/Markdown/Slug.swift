@@ -14,3 +14,9 @@ enum Slug {
     return slug
   }
 }
+
+extension RunbookDefinition {
+  /// The runbook's id: its title's slug. Where the browser keeps a deployment's ticks
+  /// (`data-runbook`), and the folder of its records under Records/.
+  public var id: String { Slug.make(title) }
+}

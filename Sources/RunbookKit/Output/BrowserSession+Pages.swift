@@ -11,6 +11,7 @@ extension BrowserSession {
 
   /// Sends a command and waits for its answer; events that come meanwhile are kept for
   /// `waitFor`.
+  @discardableResult
   func call(_ method: String, _ params: [String: Any] = [:], session: String? = nil)
     throws(Failure) -> [String: Any]
   {
@@ -53,10 +54,16 @@ extension BrowserSession {
     let session =
       try call("Target.attachToTarget", ["targetId": target, "flatten": true])["sessionId"]
       as? String ?? ""
-    _ = try call("Page.enable", session: session)
-    _ = try call("Page.navigate", ["url": url.absoluteString], session: session)
-    try waitFor("Page.loadEventFired", session: session)
-    return Page(target: target, session: session)
+    try call("Page.enable", session: session)
+    let page = Page(target: target, session: session)
+    try load(url, in: page)
+    return page
+  }
+
+  /// Opens `url` in the tab and waits until it has loaded.
+  func load(_ url: URL, in page: Page) throws(Failure) {
+    try call("Page.navigate", ["url": url.absoluteString], session: page.session)
+    try waitFor("Page.loadEventFired", session: page.session)
   }
 
   /// The value of a JavaScript expression in the page (promises awaited), as JSON makes it.
