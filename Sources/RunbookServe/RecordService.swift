@@ -168,6 +168,18 @@ public struct RecordService: Sendable {
     return Outcome(response: json(status, body + Data("\n".utf8)), announcement: nil)
   }
 
+  /// The addresses another machine opens to tick, token included: the host listened on, or, for
+  /// a wildcard (`0.0.0.0`, `::`), each of this machine's addresses but loopback, IPv4 first.
+  public static func shareAddresses(
+    host: String, port: Int, token: String, interfaces: [String] = HostCheck.interfaceAddresses()
+  ) -> [String] {
+    let hosts =
+      HostCheck.isWildcard(host)
+      ? interfaces.filter { !HostCheck.isLoopback($0) && !$0.hasPrefix("fe80:") }
+        .sorted { !$0.contains(":") && $1.contains(":") } : [host]
+    return hosts.map { "http://\($0.contains(":") ? "[\($0)]" : $0):\(port)/?token=\(token)" }
+  }
+
   /// A new token for `--host` beyond this machine: 32 random bytes, hex.
   public static func makeToken() -> String {
     var generator = SystemRandomNumberGenerator()

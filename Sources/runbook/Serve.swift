@@ -81,7 +81,9 @@ struct Serve: ParsableCommand {
         ("Serving \(first.built.count) deployment\(first.built.count == 1 ? "" : "s") at http://\(shown):\(bound)/"
           + " (built in \(milliseconds) ms; rebuilt when Content/ or Templates/ change; Ctrl-C stops)\n"
           + (token.map {
-            "Ticks and notes are shared through Records/ under the root; to tick from another machine, open http://\(shown):\(bound)/?token=\($0)\n"
+            "Ticks and notes are shared through Records/ under the root; to tick from another machine, open:\n"
+              + RecordService.shareAddresses(host: host, port: bound, token: $0).map { "  \($0)\n" }
+              .joined()
           } ?? "Ticks and notes are shared through Records/ under the root.\n"))
           .utf8))
     server.wait()
