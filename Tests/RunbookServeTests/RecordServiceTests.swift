@@ -144,12 +144,14 @@ import Testing
     let token = String(repeating: "ab", count: 32)
     let interfaces = ["127.0.0.1", "::1", "fe80::1", "2001:db8::5", "192.168.1.20"]
     #expect(
-      RecordService.shareAddresses(host: "0.0.0.0", port: 8000, token: token, interfaces: interfaces)
+      RecordService.shareAddresses(
+        host: "0.0.0.0", port: 8000, token: token, interfaces: interfaces)
         == [
           "http://192.168.1.20:8000/?token=\(token)", "http://[2001:db8::5]:8000/?token=\(token)",
         ])
     #expect(
-      RecordService.shareAddresses(host: "10.1.2.3", port: 8080, token: token, interfaces: interfaces)
+      RecordService.shareAddresses(
+        host: "10.1.2.3", port: 8080, token: token, interfaces: interfaces)
         == ["http://10.1.2.3:8080/?token=\(token)"])
   }
 
