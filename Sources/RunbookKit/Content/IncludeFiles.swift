@@ -3,8 +3,8 @@ import Foundation
 /// The files a page pulls in with DocFX's `[!INCLUDE[title](path)]` and its code includes,
 /// read with the page, and the includes inside them: by path relative to the page's folder, normalized
 /// (`../includes/applies-to.md`).
-public struct IncludeFiles: Sendable {
-  public struct File: Sendable {
+public struct IncludeFiles: Sendable, Hashable {
+  public struct File: Sendable, Hashable {
     /// The path diagnostics show, relative to the runbook root.
     public var path: String
     /// The file's markdown without its front matter.

@@ -12,6 +12,8 @@ public struct BuildOptions: Sendable {
   public var paper: Paper
   /// Told after each deployment. Called from any thread.
   public var progress: (@Sendable (BuildProgress) -> Void)?
+  /// What the last builds rendered, for `serve`: a build renders only what changed since.
+  public var memo: RenderMemo?
 
   public init(
     location: RunbookLocation, deploymentFiles: [String] = [], strict: Bool = false,
@@ -134,9 +136,14 @@ private extension SiteBuilder {
     let location = options.location
     let runbook: Runbook
     let templates: Templates
+    options.memo?.begin(definition: [
+      location.root.path, location.definition, location.source ?? "",
+      (try? String(contentsOf: location.url(location.definition), encoding: .utf8)) ?? "",
+    ])
     do {
-      runbook = try Runbook(loading: location)
-      templates = try Templates(folder: location.templatesFolder, display: location.display)
+      runbook = try Runbook(loading: location, memo: options.memo)
+      templates = try Templates(
+        folder: location.templatesFolder, display: location.display, memo: options.memo)
     } catch {
       report.diagnostics = error.diagnostics
       return nil
@@ -210,7 +217,7 @@ private extension SiteBuilder {
   func compile(_ loaded: Loaded, _ report: inout BuildReport) -> CompiledSite {
     var compiled = SiteRenderer(
       runbook: loaded.runbook, templates: loaded.templates, buildDate: options.buildDate,
-      paper: options.paper
+      paper: options.paper, memo: options.memo
     )
     .compile()
     compiled.diagnostics = compiled.diagnostics.map { options.strict ? $0.promotedToError : $0 }
@@ -244,7 +251,7 @@ private extension SiteBuilder {
     let sites = CompiledSites(first: compiled) { selection in
       SiteRenderer(
         runbook: loaded.runbook, templates: loaded.templates, buildDate: options.buildDate,
-        paper: options.paper
+        paper: options.paper, memo: options.memo
       ).compile(selection: selection)
     }
     let paths = Dictionary(grouping: files, by: \.id).mapValues { $0.map(\.path) }
@@ -390,26 +397,5 @@ private extension SiteBuilder {
             id: site.id, href: LinkResolver.escape(site.id) + "/index.html", name: site.name,
             stages: site.stages, steps: site.steps, runbook: site.runbook)
         }))
-  }
-}
-
-/// Runs work items on every core and returns their results in item order.
-enum ParallelWork {
-  static func map<T: Sendable>(
-    count: Int, progress: (@Sendable (Int, Int) -> Void)? = nil, _ work: @Sendable (Int) -> T
-  ) -> [T] {
-    let results = Mutex<(values: [T?], done: Int)>((Array(repeating: nil, count: count), 0))
-    DispatchQueue.concurrentPerform(iterations: count) { index in
-      let value = work(index)
-      let done = results.withLock { results in
-        results.values[index] = value
-        results.done += 1
-        return results.done
-      }
-      progress?(done, count)
-    }
-    // swift-format-ignore: NeverForceUnwrap
-    // (concurrentPerform returns after every iteration has stored its value)
-    return results.withLock { $0.values.map { $0! } }
   }
 }
