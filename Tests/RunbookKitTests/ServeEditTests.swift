@@ -66,4 +66,19 @@ import Testing
         "<p>Sign in to the build server \(server) as an administrator.</p>"))
     #expect(after == Self.files(ServeSession(location: RunbookLocation(root: root))))
   }
+
+  @Test func byteSearchFindsWhatFoundationFinds() {
+    func first(_ needle: String, _ text: String, from start: Int = 0) -> Int? {
+      var text = text
+      return text.withUTF8 { ByteSearch.first(Array(needle.utf8), in: $0, from: start) }
+    }
+    #expect(first("<img", "<img src") == 0)
+    #expect(first("src", "<img src") == 5)
+    #expect(first("aab", "aaab") == 1)
+    #expect(first("<img", "<img <img", from: 1) == 5)
+    #expect(first("<img", "<im") == nil)
+    #expect(first("é", "café") == 3)
+    #expect(ByteSearch.contains("[!INCLUDE", in: "x [!INCLUDE[a](b.md)]"))
+    #expect(!ByteSearch.contains("[!INCLUDE", in: "x [!include[a](b.md)]"))
+  }
 }

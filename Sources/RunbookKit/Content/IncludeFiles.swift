@@ -73,7 +73,9 @@ public struct IncludeFiles: Sendable, Hashable {
 
   /// The files that `text`'s code includes name, as written, without a query or fragment.
   static func codePaths(in text: String) -> [String] {
-    guard text.contains(":::") || text.contains("[!code") else { return [] }
+    guard ByteSearch.contains(":::", in: text) || ByteSearch.contains("[!code", in: text) else {
+      return []
+    }
     let directives = text.matches(of: #/:::\s*code\s[^\n]*?source\s*=\s*"([^"]+)"/#).map {
       String($0.output.1)
     }
@@ -89,7 +91,8 @@ public struct IncludeFiles: Sendable, Hashable {
 
   /// The include paths that `text` names, as written.
   static func paths(in text: String) -> [String] {
-    guard text.contains("[!INCLUDE") || text.contains("[!include") else { return [] }
+    guard ByteSearch.contains("[!INCLUDE", in: text) || ByteSearch.contains("[!include", in: text)
+    else { return [] }
     return text.matches(of: #/\[!(?i:include)\s*\[[^\]]*\]\(\s*<?([^)\s>]+)>?\s*\)\]/#).map {
       String($0.output.1)
     }

@@ -18,6 +18,7 @@ public final class RenderMemo: Sendable {
   let compiled = Memo<GateKey, CompiledFile>()
   let summaries = Memo<SummaryKey, String>()
   let mustache = Memo<String, Result<MustacheTemplate, any Error>>()
+  let notes = Memo<[String], Result<ValidationNotes, DiagnosticError>>()
   private let definition = Mutex<[String]?>(nil)
 
   public init() {}
@@ -29,7 +30,7 @@ public final class RenderMemo: Sendable {
       defer { last = inputs }
       return last != inputs
     }
-    for memo in [outlines, pages, templates, gate, compiled, summaries, mustache]
+    for memo in [outlines, pages, templates, gate, compiled, summaries, mustache, notes]
       as [any Generational]
     {
       memo.nextGeneration(clearing: changed)
@@ -85,6 +86,22 @@ struct SummaryKey: Hashable, Sendable {
 struct GateKey: Hashable, Sendable {
   var path: String
   var data: Data
+}
+
+extension StagePage {
+  /// Hashed without the stage list and the site's facts, which every stage page of a site
+  /// shares: hashing them made keeping 22 stage pages cost as much as rendering them. Equality
+  /// still compares everything.
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(pageTitle)
+    hasher.combine(stageSlug)
+    hasher.combine(stageNumber)
+    hasher.combine(introHTML)
+    hasher.combine(outroHTML)
+    hasher.combine(steps)
+    hasher.combine(previous)
+    hasher.combine(next)
+  }
 }
 
 protocol Generational: Sendable {

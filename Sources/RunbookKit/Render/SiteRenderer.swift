@@ -435,18 +435,28 @@ extension SiteRenderer {
   /// `html` with each image of the pages' own folder (`<img src="media/x.png"`) taken from
   /// `folder`, for a page that stands one folder up; images from elsewhere (`https:`, `/`) stay.
   static func imagesFrom(_ folder: String, _ html: String) -> String {
-    let tag = "<img src=\""
-    guard html.contains(tag) else { return html }
-    var result = ""
-    var rest = Substring(html)
-    while let found = rest.range(of: tag) {
-      result += rest[..<found.upperBound]
-      rest = rest[found.upperBound...]
-      let source = rest.prefix { $0 != "\"" }
-      if !Substitution.isAbsolute(String(source)) && !source.hasPrefix("/") {
-        result += LinkResolver.escape(folder) + "/"
+    let tag = Array("<img src=\"".utf8)
+    var html = html
+    return html.withUTF8 { bytes in
+      guard var found = ByteSearch.first(tag, in: bytes, from: 0) else { return nil }
+      let prefix = Array((LinkResolver.escape(folder) + "/").utf8)
+      var result: [UInt8] = []
+      result.reserveCapacity(bytes.count + 64)
+      var start = 0
+      while true {
+        let source = found + tag.count
+        result += bytes[start..<source]
+        var end = source
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\"") { end += 1 }
+        let url = String(decoding: bytes[source..<end], as: UTF8.self)
+        if !Substitution.isAbsolute(url) && !url.hasPrefix("/") { result += prefix }
+        start = source
+        guard let next = ByteSearch.first(tag, in: bytes, from: start) else { break }
+        found = next
       }
-    }
-    return result + rest
+      result += bytes[start...]
+      return String(decoding: result, as: UTF8.self)
+    } ?? html
   }
+
 }

@@ -124,7 +124,10 @@ extension Runbook {
         continue
       }
       do {
-        let pageNotes = try ValidationNotes(path: location.display(url), text: text)
+        let path = location.display(url)
+        let pageNotes = try memo.value(\.notes, [path, text]) {
+          Result { () throws(DiagnosticError) in try ValidationNotes(path: path, text: text) }
+        }.get()
         let found = pageNotes.check(against: outline)
         diagnostics += found.errors
         warnings += found.warnings
