@@ -33,6 +33,13 @@ public struct DeploymentSite: Sendable {
   public var diagnostics: [Diagnostic]
   /// The key of the whole site (`CompiledSite.key(for:)`).
   public var key: String?
+  /// The key of what the site is built from, known before the deployment file is even parsed:
+  /// its bytes and everything else the build reads. A sink that holds a site under it lets the
+  /// next build skip the deployment altogether.
+  public var preKey: String?
+  /// The warnings the build reported for this deployment, kept with the site so that a build
+  /// that skips it reports them again.
+  public var warnings: [Diagnostic] = []
 }
 
 /// Renders one deployment's site from the runbook and the templates.
