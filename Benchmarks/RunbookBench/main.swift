@@ -2,7 +2,7 @@
 // on the same pages in the same run. Whole-process wall time and peak memory (wait4's rusage),
 // never a timed unit test. Run it through `scripts/bench`, which builds both in release mode.
 //
-//   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep]
+//   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--edits 9]
 import Foundation
 import RunbookTestSupport
 import Synchronization
@@ -61,6 +61,7 @@ var keep = false
 var serveSeconds = 3.0
 var wrkSeconds = 10.0
 var pdfCount = 20
+var editRounds = 9
 var serveOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -73,10 +74,11 @@ while let argument = arguments.popFirst() {
   case "--serve-only": serveOnly = true
   case "--wrk-seconds": wrkSeconds = Double(arguments.popFirst() ?? "") ?? wrkSeconds
   case "--pdfs": pdfCount = Int(arguments.popFirst() ?? "") ?? pdfCount
+  case "--edits": editRounds = max(1, Int(arguments.popFirst() ?? "") ?? editRounds)
   default:
     FileHandle.standardError.write(
       Data(
-        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only] [--wrk-seconds 10] [--pdfs 20]\n"
+        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only] [--wrk-seconds 10] [--pdfs 20] [--edits 9]\n"
           .utf8))
     exit(64)
   }
@@ -346,30 +348,40 @@ for (count, root) in roots {
   return done
 }
 
-@MainActor func measureServe(seconds serveSeconds: Double) {
-  let root = "\(work)/serve"
-  makeRunbookFolder(root, count: 2)
+/// `runbook serve` started on a free port of 127.0.0.1 with `arguments`, once it listens; nil when
+/// it does not start. The caller stops it.
+func startServe(_ arguments: [String]) -> (process: Process, port: Int)? {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: runbook)
-  process.arguments = ["serve", "--root", root, "--port", "0"]
+  process.arguments = ["serve", "--port", "0"] + arguments
   let out = Pipe()
   process.standardOutput = out
   process.standardError = FileHandle.nullDevice
-  guard (try? process.run()) != nil else { return }
-  defer {
-    kill(process.processIdentifier, SIGINT)
-    process.waitUntilExit()
-  }
+  guard (try? process.run()) != nil else { return nil }
   var line = Data()
   while !line.contains(UInt8(ascii: "\n")) {
     let chunk = out.fileHandleForReading.availableData
-    if chunk.isEmpty { return }
+    if chunk.isEmpty { break }
     line.append(chunk)
   }
-  guard
-    let port = Int(
-      String(decoding: line, as: UTF8.self).split(separator: ":")[2].prefix { $0.isNumber })
-  else { return }
+  let fields = String(decoding: line, as: UTF8.self).split(separator: ":")
+  guard fields.count > 2, let port = Int(fields[2].prefix { $0.isNumber }) else {
+    stopServe(process)
+    return nil
+  }
+  return (process, port)
+}
+
+func stopServe(_ process: Process) {
+  kill(process.processIdentifier, SIGINT)
+  process.waitUntilExit()
+}
+
+@MainActor func measureServe(seconds serveSeconds: Double) {
+  let root = "\(work)/serve"
+  makeRunbookFolder(root, count: 2)
+  guard let (process, port) = startServe(["--root", root]) else { return }
+  defer { stopServe(process) }
   let path =
     "/d00000/install-mim-service-portal/configure-mim-service-and-portal-for-installation.html"
   let counter = Mutex(0)
@@ -449,6 +461,81 @@ for (count, root) in roots {
 }
 
 measureServe(seconds: serveSeconds)
+
+// MARK: - runbook serve: from saving a page to the reload event an open page receives
+
+/// Edits one page of the whole "deploy MIM" series (7 pages, 22 stages) while `runbook serve`
+/// serves it, and times each edit from the file's write to the `reload` event read on
+/// `/_runbook/events` by a client like a browser's: the settling delay and the rebuild included.
+@MainActor func measureEdits(rounds: Int) {
+  let root = "\(work)/edits"
+  for folder in ["Content", "Templates"] {
+    try? FileManager.default.copyItem(atPath: "\(project)/\(folder)", toPath: "\(root)/\(folder)")
+  }
+  try? FileManager.default.copyItem(
+    atPath: "\(project)/Tests/Fixtures/corpus/mim-deploy", toPath: "\(root)/corpus")
+  guard
+    let (process, port) = startServe([
+      "--root", root, "--runbook", "Content/mim-deploy.yml", "--source", "\(root)/corpus",
+    ]),
+    let descriptor = LoopbackClient(port: port).connect()
+  else {
+    print("runbook serve: the series did not start")
+    return
+  }
+  defer {
+    close(descriptor)
+    stopServe(process)
+  }
+  let request = "GET /_runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+  _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
+  var wait = timeval(tv_sec: 0, tv_usec: 20_000)
+  setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+  var buffer = [UInt8](repeating: 0, count: 65536)
+  /// Reads the stream until `event` comes or `seconds` pass; whether it came.
+  func read(until event: String, seconds: Double) -> Bool {
+    var received = ""
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      let count = recv(descriptor, &buffer, buffer.count, 0)
+      if count == 0 { return false }
+      if count > 0 {
+        received += String(decoding: buffer[0..<count], as: UTF8.self)
+        if received.contains(event) { return true }
+      }
+    }
+    return false
+  }
+  guard read(until: ": connected", seconds: 5) else {
+    print("runbook serve: no event stream")
+    return
+  }
+  let page = "\(root)/corpus/install-mim-sync.md"
+  let original = (try? String(contentsOfFile: page, encoding: .utf8)) ?? ""
+  var times: [Double] = []
+  for round in 0..<rounds {
+    // Let the watcher and the server go quiet, as between two saves of an editor.
+    Thread.sleep(forTimeInterval: 0.3)
+    var start = timespec(), end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    write(original + "\nEdited in round \(round).\n", to: page)
+    guard read(until: "event: reload", seconds: 10) else {
+      print("runbook serve: no reload after an edit")
+      failed = true
+      return
+    }
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    times.append(Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9)
+  }
+  times.sort()
+  print(
+    String(
+      format:
+        "runbook serve, the 22-stage series: an edit seen by an open page in %.0f ms (median of %d; %.0f to %.0f ms; target 100 ms)",
+      times[times.count / 2] * 1000, times.count, times[0] * 1000, times[times.count - 1] * 1000))
+}
+
+measureEdits(rounds: editRounds)
 
 // MARK: - runbook pdf: many deployments through one browser, against a run per deployment
 

@@ -301,7 +301,11 @@ import Testing
     let hidden = try FileManager.default.contentsOfDirectory(atPath: output.path).filter {
       $0.hasPrefix(".")
     }
-    #expect(hidden.sorted() == [".gitkeep", ".runbook-lock", ".runbook-shared", ".runbook-sites"])
+    // (.runbook-index is the key of what the index was made from.)
+    #expect(
+      hidden.sorted() == [
+        ".gitkeep", ".runbook-index", ".runbook-lock", ".runbook-shared", ".runbook-sites",
+      ])
   }
 
   @Test func imagesThatExistAreCopiedIntoEverySite() throws {

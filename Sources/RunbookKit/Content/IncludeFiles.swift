@@ -3,8 +3,8 @@ import Foundation
 /// The files a page pulls in with DocFX's `[!INCLUDE[title](path)]` and its code includes,
 /// read with the page, and the includes inside them: by path relative to the page's folder, normalized
 /// (`../includes/applies-to.md`).
-public struct IncludeFiles: Sendable {
-  public struct File: Sendable {
+public struct IncludeFiles: Sendable, Hashable {
+  public struct File: Sendable, Hashable {
     /// The path diagnostics show, relative to the runbook root.
     public var path: String
     /// The file's markdown without its front matter.
@@ -73,7 +73,9 @@ public struct IncludeFiles: Sendable {
 
   /// The files that `text`'s code includes name, as written, without a query or fragment.
   static func codePaths(in text: String) -> [String] {
-    guard text.contains(":::") || text.contains("[!code") else { return [] }
+    guard ByteSearch.contains(":::", in: text) || ByteSearch.contains("[!code", in: text) else {
+      return []
+    }
     let directives = text.matches(of: #/:::\s*code\s[^\n]*?source\s*=\s*"([^"]+)"/#).map {
       String($0.output.1)
     }
@@ -89,7 +91,8 @@ public struct IncludeFiles: Sendable {
 
   /// The include paths that `text` names, as written.
   static func paths(in text: String) -> [String] {
-    guard text.contains("[!INCLUDE") || text.contains("[!include") else { return [] }
+    guard ByteSearch.contains("[!INCLUDE", in: text) || ByteSearch.contains("[!include", in: text)
+    else { return [] }
     return text.matches(of: #/\[!(?i:include)\s*\[[^\]]*\]\(\s*<?([^)\s>]+)>?\s*\)\]/#).map {
       String($0.output.1)
     }

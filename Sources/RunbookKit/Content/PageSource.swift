@@ -1,7 +1,7 @@
 import Foundation
 
 /// A procedure page as read from disk: its front matter split off, its body still markdown.
-public struct PageSource: Sendable {
+public struct PageSource: Sendable, Hashable {
   /// The file name without `.md`: the page's folder in the site.
   public var name: String
   /// The path shown in diagnostics, relative to the runbook root (or absolute outside it).

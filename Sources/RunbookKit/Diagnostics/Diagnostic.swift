@@ -3,7 +3,7 @@ import Foundation
 /// Where a problem is: a path relative to the runbook root, and a 1-based line and column.
 ///
 /// A line or column of 0 means unknown and is left out of the description.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
   public var path: String
   public var line: Int
   public var column: Int
@@ -31,8 +31,8 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 ///
 /// Printed the way compilers print, so editors and CI logs jump to it:
 /// `path:line:column: error: what is wrong` and, on the next line, `  fix: what to do`.
-public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
-  public enum Severity: String, Sendable, Hashable {
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+  public enum Severity: String, Sendable, Hashable, Codable {
     /// What a build did that an author may want to know; never an error, even with `--strict`.
     case error, warning, note
   }

@@ -42,6 +42,10 @@ public struct OutputWriter: SiteSink {
       try Self.makeFolder(staging.path)
       var folders = Set<String>()
       var manifest = "key\t\(site.key ?? "")\n"
+      if let preKey = site.preKey {
+        manifest += Self.preKeyLines(
+          preKey, HeldSite(entry: SiteEntry(site), warnings: site.warnings))
+      }
       for file in site.files {
         let path = staging.path + "/" + file.path
         if let slash = file.path.lastIndex(of: "/") {
@@ -196,31 +200,112 @@ public struct OutputWriter: SiteSink {
   /// In each site: the key of the whole site, then each file's path and key, one per line.
   public static let siteManifest = ".runbook-files"
 
-  /// The site's key and its files' keys, as its manifest says; nil without one.
-  static func readManifest(_ site: String) -> (key: String, files: [String: String])? {
+  /// Lines of the manifest that name no file (no path of a site starts with '#'): the site's
+  /// pre-key, then its index entry and warnings.
+  static let preKeyLine = "#prekey", heldLine = "#held"
+
+  /// What a site's manifest says: its key, its files' keys, and its pre-key and what it was
+  /// built with (when the build knew them); nil without one. Read as bytes: a build reads a
+  /// thousand of them.
+  static func readManifest(_ site: String)
+    -> (key: String, files: [String: String], preKey: String?, held: String?)?
+  {
     guard let data = FileManager.default.contents(atPath: site + "/" + siteManifest) else {
       return nil
     }
     var key = ""
+    var preKey: String?
+    var held: String?
     var files: [String: String] = [:]
-    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-      let fields = line.split(separator: "\t", maxSplits: 1)
-      guard fields.count == 2 else { continue }
-      if fields[0] == "key" {
-        key = String(fields[1])
-      } else {
-        files[String(fields[0])] = String(fields[1])
+    data.withUnsafeBytes { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var start = 0
+      while start < bytes.count {
+        var end = start
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        var tab = start
+        while tab < end && bytes[tab] != UInt8(ascii: "\t") { tab += 1 }
+        if tab < end {
+          let name = String(decoding: bytes[start..<tab], as: UTF8.self)
+          let value = String(decoding: bytes[(tab + 1)..<end], as: UTF8.self)
+          switch name {
+          case "key": key = value
+          case preKeyLine: preKey = value
+          case heldLine: held = value
+          default: files[name] = value
+          }
+        }
+        start = end + 1
       }
     }
-    return (key, files)
+    return (key, files, preKey, held)
   }
 
   /// Whether the site `id` was built with `key` and still holds every file it was built with.
   public func holds(_ id: String, key: String) -> Bool {
     let site = folder.appendingPathComponent(id).path
     guard let manifest = Self.readManifest(site), manifest.key == key else { return false }
+    return Self.holdsEveryFile(site, manifest.files.keys)
+  }
+
+  /// The site `id` when it was built from what `preKey` stands for and still holds every file
+  /// it was built with.
+  public func held(_ id: String, preKey: String) -> HeldSite? {
+    let site = folder.appendingPathComponent(id).path
+    guard let manifest = Self.readManifest(site), manifest.preKey == preKey,
+      let held = manifest.held.flatMap(Self.decode), held.entry.id == id,
+      Self.holdsEveryFile(site, manifest.files.keys)
+    else { return nil }
+    return held
+  }
+
+  /// Puts `preKey` and `held` in the manifest of the site `id`, in place of what it says: a new
+  /// manifest renamed over the old one, so that it is never half written.
+  public func keep(_ id: String, preKey: String, as held: HeldSite) throws {
+    let path = folder.appendingPathComponent(id).path + "/" + Self.siteManifest
+    guard let data = FileManager.default.contents(atPath: path) else { return }
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").filter {
+      !$0.hasPrefix(Self.preKeyLine + "\t") && !$0.hasPrefix(Self.heldLine + "\t")
+    }
+    guard let first = lines.first else { return }
+    let text =
+      "\(first)\n" + Self.preKeyLines(preKey, held)
+      + lines.dropFirst().map { "\($0)\n" }.joined()
+    let temporary = path + ".new-\(getpid())"
+    try Self.writeFile(temporary, Data(text.utf8))
+    do {
+      try Self.rename(temporary, path)
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+  }
+
+  /// The manifest's lines that say what a site was built from and with.
+  private static func preKeyLines(_ preKey: String, _ held: HeldSite) -> String {
+    "\(preKeyLine)\t\(preKey)\n\(heldLine)\t\(encode(held))\n"
+  }
+
+  /// Looked up from the site's folder, not from `/`: a build asks this of every file of a
+  /// thousand sites.
+  private static func holdsEveryFile(_ site: String, _ paths: some Sequence<String>) -> Bool {
+    let directory = open(site, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard directory >= 0 else { return false }
+    defer { close(directory) }
     var info = stat()
-    return manifest.files.keys.allSatisfy { stat(site + "/" + $0, &info) == 0 }
+    return paths.allSatisfy { fstatat(directory, $0, &info, 0) == 0 }
+  }
+
+  /// A site's index entry and warnings as one line of JSON (which escapes line breaks), its
+  /// keys sorted so that the same site always has the same manifest.
+  private static func encode(_ held: HeldSite) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return (try? encoder.encode(held)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+  }
+
+  private static func decode(_ line: String) -> HeldSite? {
+    try? JSONDecoder().decode(HeldSite.self, from: Data(line.utf8))
   }
 
   private func sharedPath(_ path: String) -> String {
@@ -270,7 +355,6 @@ public struct OutputWriter: SiteSink {
     -> [SiteEntry]
   {
     try updateManifest(written: written, runbook: runbook, keeping: ids)
-    return sites()
   }
 
   /// The index page and the assets, each through a temporary file and a rename.
@@ -319,17 +403,15 @@ public struct OutputWriter: SiteSink {
 
   /// The sites in the output folder, by id: what `Output/index.html` lists.
   public func sites() -> [SiteEntry] {
-    guard
-      let text = try? String(
-        contentsOf: folder.appendingPathComponent(Self.manifest), encoding: .utf8)
+    let folder = folder.path
+    guard let text = try? String(contentsOfFile: folder + "/" + Self.manifest, encoding: .utf8)
     else {
       return []
     }
     return text.split(separator: "\n").compactMap { line in
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-      guard fields.count == 5,
-        FileManager.default.fileExists(atPath: folder.appendingPathComponent(fields[0]).path)
-      else { return nil }
+      var info = stat()
+      guard fields.count == 5, stat(folder + "/" + fields[0], &info) == 0 else { return nil }
       return SiteEntry(
         id: fields[0], name: fields[1], stages: Int(fields[2]) ?? 0, steps: Int(fields[3]) ?? 0,
         runbook: fields[4])
@@ -338,8 +420,11 @@ public struct OutputWriter: SiteSink {
 
   /// Records what a build wrote: `written` replace their entries; with `keeping`, the runbook's
   /// sites whose deployment files are gone are removed, folder and entry.
+  ///
+  /// - Returns: every site the folder holds now, by id.
+  @discardableResult
   public func updateManifest(written: [SiteEntry], runbook: String, keeping ids: Set<String>?)
-    throws
+    throws -> [SiteEntry]
   {
     var entries = Dictionary(sites().map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     for entry in written { entries[entry.id] = entry }
@@ -350,11 +435,27 @@ public struct OutputWriter: SiteSink {
       }
     }
     // Tabs and line breaks cannot be in a name (a deployment's name is one line).
-    let lines = entries.values.sorted { $0.id < $1.id }.map { entry in
+    let sorted = entries.values.sorted { $0.id < $1.id }
+    let lines = sorted.map { entry in
       [entry.id, entry.name, String(entry.stages), String(entry.steps), entry.runbook]
         .map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: "\t")
     }
     try writeTopLevel(Self.manifest, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+    return sorted
+  }
+
+  /// The file that holds the key of what `index.html` was made from.
+  public static let indexKey = ".runbook-index"
+
+  public func holdsIndex(_ key: String) -> Bool {
+    var info = stat()
+    return stat(folder.path + "/index.html", &info) == 0
+      && FileManager.default.contents(atPath: folder.path + "/" + Self.indexKey) == Data(key.utf8)
+  }
+
+  /// Written after the index: a build killed between the two makes the index again.
+  public func recordIndex(_ key: String) throws {
+    try writeTopLevel(Self.indexKey, contents: Data(key.utf8))
   }
 }
 

@@ -142,23 +142,13 @@ public enum PDFPrinter {
     }
     do {
       let session = try BrowserSession(browser: browser)
-      try session.print(jobs, parallel: max(1, parallel))
-      // Chromium ignores CSS target-counter(): read where each part starts from this printing,
-      // then print again with the numbers in the contents. Without pdftotext, none are shown.
-      if let pdftotext = findTool("pdftotext", environment: environment) {
-        var numbered: [(page: URL, pdf: URL)] = []
-        for job in jobs {
-          guard let html = try? String(contentsOf: job.page, encoding: .utf8),
-            let starts = startPages(of: job.pdf, pdftotext: pdftotext), !starts.isEmpty
-          else { continue }
-          let copy = job.page.deletingLastPathComponent().appendingPathComponent(
-            ".print-numbered-\(getpid()).html")
-          guard (try? Data(numbering(html, starts).utf8).write(to: copy)) != nil else { continue }
-          numbered.append((copy, job.pdf))
-        }
-        defer { for job in numbered { try? FileManager.default.removeItem(at: job.page) } }
-        try session.print(numbered, parallel: max(1, parallel))
+      // Chromium ignores CSS target-counter(): where each part starts is read from a printing
+      // (pdftotext) and written into the contents. Without pdftotext, none are shown.
+      guard let pdftotext = findTool("pdftotext", environment: environment) else {
+        try session.print(jobs, parallel: max(1, parallel))
+        return jobs.map(\.pdf)
       }
+      try printNumbered(jobs, session: session, pdftotext: pdftotext, parallel: max(1, parallel))
     } catch {
       throw DiagnosticError([
         .error(
@@ -167,5 +157,43 @@ public enum PDFPrinter {
       ])
     }
     return jobs.map(\.pdf)
+  }
+
+  /// Prints each site with the page where each part starts in its contents. The sites of one
+  /// runbook mostly paginate alike: one is printed as it is to read its numbers, then every site
+  /// is printed with those, and each PDF is read back; a site whose parts start elsewhere is
+  /// printed again with its own numbers (twice at most). A site printed twice, as each was
+  /// before, now only when its pages differ.
+  static func printNumbered(
+    _ jobs: [(page: URL, pdf: URL)], session: BrowserSession, pdftotext: URL, parallel: Int
+  ) throws {
+    guard let first = jobs.first else { return }
+    try session.print([first], parallel: 1)
+    let guess = startPages(of: first.pdf, pdftotext: pdftotext) ?? [:]
+    var numbers = Array(repeating: guess, count: jobs.count)
+    var pending = Array(jobs.indices)
+    var copies: [URL] = []
+    defer { for copy in copies { try? FileManager.default.removeItem(at: copy) } }
+    for _ in 0..<3 where !pending.isEmpty {
+      let printing = pending.map { index in
+        let job = jobs[index]
+        guard let html = try? String(contentsOf: job.page, encoding: .utf8) else { return job }
+        let copy = job.page.deletingLastPathComponent().appendingPathComponent(
+          ".print-numbered-\(getpid()).html")
+        guard (try? Data(numbering(html, numbers[index]).utf8).write(to: copy)) != nil else {
+          return job
+        }
+        copies.append(copy)
+        return (page: copy, pdf: job.pdf)
+      }
+      try session.print(printing, parallel: parallel)
+      pending = pending.filter { index in
+        guard let starts = startPages(of: jobs[index].pdf, pdftotext: pdftotext),
+          !starts.isEmpty, starts != numbers[index]
+        else { return false }
+        numbers[index] = starts
+        return true
+      }
+    }
   }
 }

@@ -33,6 +33,13 @@ public struct DeploymentSite: Sendable {
   public var diagnostics: [Diagnostic]
   /// The key of the whole site (`CompiledSite.key(for:)`).
   public var key: String?
+  /// The key of what the site is built from, known before the deployment file is even parsed:
+  /// its bytes and everything else the build reads. A sink that holds a site under it lets the
+  /// next build skip the deployment altogether.
+  public var preKey: String?
+  /// The warnings the build reported for this deployment, kept with the site so that a build
+  /// that skips it reports them again.
+  public var warnings: [Diagnostic] = []
 }
 
 /// Renders one deployment's site from the runbook and the templates.
@@ -43,12 +50,18 @@ public struct SiteRenderer: Sendable {
   public let buildDate: String
   /// The print page's paper.
   public let paper: Paper
+  /// What the last builds rendered (`serve`): only what changed is rendered again.
+  public let memo: RenderMemo?
 
-  public init(runbook: Runbook, templates: Templates, buildDate: String, paper: Paper = .a4) {
+  public init(
+    runbook: Runbook, templates: Templates, buildDate: String, paper: Paper = .a4,
+    memo: RenderMemo? = nil
+  ) {
     self.runbook = runbook
     self.templates = templates
     self.buildDate = buildDate
     self.paper = paper
+    self.memo = memo
   }
 
   /// One deployment's site: compiled and filled at once. A batch compiles once and fills many.
@@ -81,9 +94,11 @@ public struct SiteRenderer: Sendable {
       runbookTitle: runbook.definition.title, definition: runbook.definition,
       passwords: .passwords(of: runbook.definition.values),
       files: site.files.map { file in
-        file.path.hasSuffix(".html")
-          ? CompiledFile(path: file.path, compiling: file.data)
-          : CompiledFile(path: file.path, data: file.data)
+        memo.value(\.compiled, GateKey(path: file.path, data: file.data)) {
+          file.path.hasSuffix(".html")
+            ? CompiledFile(path: file.path, compiling: file.data)
+            : CompiledFile(path: file.path, data: file.data)
+        }
       },
       stageCount: site.stageCount, stepCount: site.stepCount, diagnostics: site.diagnostics)
   }
@@ -93,38 +108,48 @@ public struct SiteRenderer: Sendable {
     let values = runbook.definition.values.map {
       PageValue(spec: $0, text: deployment.values[$0.key] ?? "")
     }
-    let pages = runbook.pages.map { page in
-      PageRenderer(
-        page: page, matcher: runbook.matcher, fixDashes: runbook.definition.fixDashes,
-        reference: runbook.definition.reference,
-        choices: runbook.definition.choices.filter {
-          $0.applies(to: page.folder + page.name + ".md")
-        }
-      ).render(
-        values: values, links: runbook.links,
-        missingImages: runbook.missingImages[page.name] ?? [],
-        imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name],
-        selection: deployment.choices)
+    let links = memo == nil ? [] : Self.linkInputs(runbook.outlines)
+    let rendered = runbook.pages.map { page in
+      memo.value(
+        \.pages, pageRenderKey(page, values: values, links: links, selection: deployment.choices)
+      ) {
+        PageRenderer(
+          page: page, matcher: runbook.matcher, fixDashes: runbook.definition.fixDashes,
+          reference: runbook.definition.reference,
+          choices: runbook.definition.choices.filter {
+            $0.applies(to: page.folder + page.name + ".md")
+          }
+        ).render(
+          values: values, links: runbook.links,
+          missingImages: runbook.missingImages[page.name] ?? [],
+          imageURLs: runbook.upstreamImages[page.name] ?? [:], notes: runbook.notes[page.name],
+          selection: deployment.choices)
+      }
     }
-    var diagnostics = pages.flatMap(\.diagnostics)
+    var diagnostics = rendered.flatMap(\.diagnostics)
     var usage = ValueCounts(count: values.count)
-    for page in pages { usage += page.usage }
+    for page in rendered { usage += page.usage }
 
     // Every stage of every page, in runbook order: the chain of prev/next links. Reference
     // sections ("See also") are pages of their own, outside it.
-    let chain = pages.flatMap { page in
+    let chain = rendered.flatMap { page in
       page.stages.filter { !$0.isReference }.map { (page: page, stage: $0) }
     }
-    let references = pages.flatMap { page in
+    let references = rendered.flatMap { page in
       page.stages.filter(\.isReference).map { (page: page, stage: $0) }
     }
     let stepCount = chain.reduce(0) { $0 + $1.stage.steps.count }
     let facts = siteFacts(deployment, chain: chain)
-    var files: [SiteFile] = []
+    // The pages to render, in the site's order: rendered at once on every core.
+    var pages: [(path: String, render: @Sendable () -> String)] = []
+    // Each stage's steps, for its page and the print page; the stage list once, marked for
+    // each stage page.
+    let stepsOfChain = chain.map { steps(of: $0, keyed: true) }
+    let menu = Self.contents(of: rendered, from: "../")
     for (index, link) in chain.enumerated() {
       let previous = index > 0 ? chain[index - 1] : nil
       let next = index + 1 < chain.count ? chain[index + 1] : nil
-      let steps = Self.steps(of: link, keyed: true, sources: runbook.stepSources)
+      let steps = stepsOfChain[index]
       let page = StagePage(
         facts: facts, pageTitle: link.page.title, pageTitleHTML: link.page.titleHTML,
         stageTitle: link.stage.title, stageTitleHTML: link.stage.titleHTML,
@@ -139,12 +164,9 @@ public struct SiteRenderer: Sendable {
         next: next.map { PagerLink(href: href($0, from: link.page.name), title: $0.stage.title) },
         before: previous == nil ? upstreamLink(.previous) : nil,
         after: next == nil ? upstreamLink(.next) : nil,
-        stageMenu: Self.contents(
-          of: pages, from: "../", current: "\(link.page.name)/\(link.stage.slug)"),
+        stageMenu: Self.marking(menu, current: "\(link.page.name)/\(link.stage.slug)"),
         hasSteps: !link.stage.steps.isEmpty, stepList: steps)
-      files.append(
-        SiteFile(
-          path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", page)))
+      pages.append(("\(link.page.name)/\(link.stage.slug).html", { render("stage", page) }))
     }
 
     for link in references {
@@ -154,10 +176,8 @@ public struct SiteRenderer: Sendable {
         stageSlug: link.stage.slug, stageNumber: 0, stageCount: chain.count, stepCount: 0,
         oneStep: false, preambleHTML: nil, introHTML: link.stage.introHTML,
         outroHTML: link.stage.outroHTML, steps: [], isReference: true,
-        stageMenu: Self.contents(of: pages, from: "../"))
-      files.append(
-        SiteFile(
-          path: "\(link.page.name)/\(link.stage.slug).html", text: templates.render("stage", page)))
+        stageMenu: menu)
+      pages.append(("\(link.page.name)/\(link.stage.slug).html", { render("stage", page) }))
     }
 
     let valueRows = runbook.definition.valueIndices.map { index in
@@ -174,7 +194,7 @@ public struct SiteRenderer: Sendable {
         "\(LinkResolver.escape($0.page.name))/\(LinkResolver.escape($0.stage.slug)).html"
       } ?? "",
       values: valueRows,
-      pages: Self.contents(of: pages, from: ""),
+      pages: Self.contents(of: rendered, from: ""),
       before: upstreamLink(.previous), after: upstreamLink(.next),
       choices: runbook.definition.choices.compactMap { choice in
         guard let id = deployment.choices[choice.key],
@@ -193,7 +213,7 @@ public struct SiteRenderer: Sendable {
           pageTitleHTML: link.page.titleHTML,
           introHTML: Self.imagesFrom(folder, link.stage.introHTML),
           outroHTML: Self.imagesFrom(folder, link.stage.outroHTML),
-          steps: Self.steps(of: link, keyed: true, sources: runbook.stepSources).map { step in
+          steps: stepsOfChain[index].map { step in
             var step = step
             step.html = Self.imagesFrom(folder, step.html)
             step.noteHTML = step.noteHTML.map { Self.imagesFrom(folder, $0) }
@@ -207,15 +227,18 @@ public struct SiteRenderer: Sendable {
           titleHTML: link.stage.titleHTML, pageTitleHTML: link.page.titleHTML,
           html: Self.imagesFrom(link.page.name, link.stage.introHTML))
       })
-    files.insert(SiteFile(path: "index.html", text: templates.render("overview", overview)), at: 0)
-    files.insert(SiteFile(path: "print.html", text: templates.render("print", printPage)), at: 1)
-    if let search = templates.renderIfPresent(
-      "search",
-      SearchPage(
-        facts: facts, entries: Self.searchEntries(chain: chain, values: valueRows)))
-    {
-      files.insert(SiteFile(path: "search.html", text: search), at: 2)
+    var first: [(path: String, render: @Sendable () -> String)] = [
+      ("index.html", { render("overview", overview) }),
+      ("print.html", { render("print", printPage) }),
+    ]
+    if templates.has("search") {
+      let search = SearchPage(
+        facts: facts, entries: searchEntries(chain: chain, values: valueRows))
+      first.append(("search.html", { render("search", search) }))
     }
+    let all = first + pages
+    let texts = ParallelWork.map(count: all.count) { all[$0].render() }
+    var files = zip(all, texts).map { SiteFile(path: $0.path, text: $1) }
 
     files += templates.assets.map { SiteFile(path: $0.path, data: $0.data) }
     for page in runbook.pages {
@@ -226,8 +249,14 @@ public struct SiteRenderer: Sendable {
     // The last net, for what templates put on the pages: a runbook whose pages have failed
     // already is not written anyway, and their located errors say more.
     if !diagnostics.hasErrors {
-      diagnostics += OutputGate(matcher: runbook.matcher, definition: runbook.definition).check(
-        files, templates: runbook.location.display(runbook.location.templatesFolder))
+      let gate = OutputGate(matcher: runbook.matcher, definition: runbook.definition)
+      let folder = runbook.location.display(runbook.location.templatesFolder)
+      let html = files.filter { $0.path.hasSuffix(".html") }
+      diagnostics += ParallelWork.map(count: html.count) { index in
+        memo.value(\.gate, GateKey(path: html[index].path, data: html[index].data)) {
+          gate.check([html[index]], templates: folder)
+        }
+      }.flatMap { $0 }
     }
     return DeploymentSite(
       deployment: deployment, runbookTitle: runbook.definition.title, files: files,
@@ -243,6 +272,45 @@ public enum Paper: String, Sendable, CaseIterable {
 }
 
 private extension SiteRenderer {
+  /// A template filled with `context`; kept by the memo, when there is one, for the next build.
+  func render<Context: Hashable & Sendable>(_ name: String, _ context: Context) -> String {
+    // The print page and search hold every stage: any edit changes them, so keeping them would
+    // cost hashing them for nothing.
+    guard name != "print" && name != "search" else { return templates.render(name, context) }
+    return memo.value(
+      \.templates,
+      TemplateKey(templates: templates.fingerprint, name: name, context: context)
+    ) { templates.render(name, context) }
+  }
+
+  /// `StepSummary.html` of `html` with `limit`, or all its words (`StepSummary.text`) without.
+  func summary(of html: String, limit: Int? = nil) -> String {
+    memo.value(\.summaries, SummaryKey(html: html, limit: limit)) {
+      limit.map { StepSummary.html(of: html, limit: $0) } ?? StepSummary.text(of: html)
+    }
+  }
+
+  /// What links read of every page: where they may go.
+  static func linkInputs(_ outlines: [PageOutline]) -> [PageRenderKey.Links] {
+    outlines.map { outline in
+      PageRenderKey.Links(
+        name: outline.name, folder: outline.folder, path: outline.path,
+        stages: outline.stages.map(\.slug), anchors: outline.anchors)
+    }
+  }
+
+  /// Everything rendering `page` reads, for the memo; the definition is the memo's own key.
+  func pageRenderKey(
+    _ page: PageSource, values: [PageValue], links: [PageRenderKey.Links],
+    selection: [String: String]
+  ) -> PageRenderKey {
+    PageRenderKey(
+      page: page, links: links, values: values.map(\.text), selection: selection,
+      missingImages: runbook.missingImages[page.name] ?? [],
+      imageURLs: runbook.upstreamImages[page.name] ?? [:],
+      notesPath: runbook.notes[page.name]?.path, notes: runbook.notes[page.name]?.notes ?? [])
+  }
+
   typealias ChainLink = (page: RenderedPage, stage: RenderedStage)
 
   /// A page's text before its first stage, shown with that stage only. Mustache treats an empty
@@ -258,14 +326,14 @@ private extension SiteRenderer {
 
   /// A stage's steps for a template; `keyed` gives each the key of its tick in the browser (the
   /// print page uses it to print who ticked the step and when).
-  static func steps(of link: ChainLink, keyed: Bool, sources: [String: String]) -> [StepContext] {
+  func steps(of link: ChainLink, keyed: Bool) -> [StepContext] {
     link.stage.steps.map { step in
       StepContext(
         number: step.number.description, value: step.number.number, html: step.html,
         key: keyed ? "\(link.page.name)/\(link.stage.slug)/\(step.number)" : nil,
-        source: keyed ? sources["\(link.page.name)/\(link.stage.slug)/\(step.number)"] : nil,
+        source: keyed ? runbook.stepSources["\(link.page.name)/\(link.stage.slug)/\(step.number)"] : nil,
         noteHTML: step.noteHTML, leadHTML: step.leadHTML,
-        summaryHTML: StepSummary.html(of: step.html))
+        summaryHTML: summary(of: step.html, limit: StepSummary.limit))
     }
   }
 
@@ -300,8 +368,21 @@ private extension SiteRenderer {
     }
   }
 
+  /// The stage list with the stage `current` (`page/stage`) marked.
+  static func marking(_ menu: [OverviewPage.Page], current: String) -> [OverviewPage.Page] {
+    menu.map { page in
+      var page = page
+      page.stages = page.stages.map { stage in
+        var stage = stage
+        stage.current = stage.id == current
+        return stage
+      }
+      return page
+    }
+  }
+
   /// What search looks through: every stage, every step with its note, every value.
-  static func searchEntries(chain: [ChainLink], values: [ValueRow]) -> [SearchPage.Entry] {
+  func searchEntries(chain: [ChainLink], values: [ValueRow]) -> [SearchPage.Entry] {
     var entries: [SearchPage.Entry] = []
     for (index, link) in chain.enumerated() {
       let page =
@@ -309,14 +390,14 @@ private extension SiteRenderer {
       entries.append(
         SearchPage.Entry(
           href: page, kicker: "Stage \(index + 1)", titleHTML: link.stage.titleHTML,
-          textHTML: StepSummary.text(of: link.stage.introHTML)))
+          textHTML: summary(of: link.stage.introHTML)))
       for step in link.stage.steps {
         entries.append(
           SearchPage.Entry(
             href: page + "#step-\(step.number)", kicker: "Stage \(index + 1) · step \(step.number)",
             titleHTML: link.stage.titleHTML,
-            textHTML: StepSummary.text(of: step.html)
-              + (step.noteHTML.map { " Verify: " + StepSummary.text(of: $0) } ?? "")))
+            textHTML: summary(of: step.html)
+              + (step.noteHTML.map { " Verify: " + summary(of: $0) } ?? "")))
       }
     }
     for value in values {
@@ -367,18 +448,28 @@ extension SiteRenderer {
   /// `html` with each image of the pages' own folder (`<img src="media/x.png"`) taken from
   /// `folder`, for a page that stands one folder up; images from elsewhere (`https:`, `/`) stay.
   static func imagesFrom(_ folder: String, _ html: String) -> String {
-    let tag = "<img src=\""
-    guard html.contains(tag) else { return html }
-    var result = ""
-    var rest = Substring(html)
-    while let found = rest.range(of: tag) {
-      result += rest[..<found.upperBound]
-      rest = rest[found.upperBound...]
-      let source = rest.prefix { $0 != "\"" }
-      if !Substitution.isAbsolute(String(source)) && !source.hasPrefix("/") {
-        result += LinkResolver.escape(folder) + "/"
+    let tag = Array("<img src=\"".utf8)
+    var html = html
+    return html.withUTF8 { bytes in
+      guard var found = ByteSearch.first(tag, in: bytes, from: 0) else { return nil }
+      let prefix = Array((LinkResolver.escape(folder) + "/").utf8)
+      var result: [UInt8] = []
+      result.reserveCapacity(bytes.count + 64)
+      var start = 0
+      while true {
+        let source = found + tag.count
+        result += bytes[start..<source]
+        var end = source
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\"") { end += 1 }
+        let url = String(decoding: bytes[source..<end], as: UTF8.self)
+        if !Substitution.isAbsolute(url) && !url.hasPrefix("/") { result += prefix }
+        start = source
+        guard let next = ByteSearch.first(tag, in: bytes, from: start) else { break }
+        found = next
       }
-    }
-    return result + rest
+      result += bytes[start...]
+      return String(decoding: result, as: UTF8.self)
+    } ?? html
   }
+
 }

@@ -23,15 +23,40 @@ public protocol SiteSink: Sendable {
   /// Whether the sink holds the site `id` built with `key` already, whole: then it need not be
   /// filled or written again.
   func holds(_ id: String, key: String) -> Bool
+  /// The site `id` as the sink holds it, whole, when it was built from what `preKey` stands
+  /// for (`DeploymentSite.preKey`); nil otherwise.
+  func held(_ id: String, preKey: String) -> HeldSite?
+  /// Notes that the site `id`, which the sink holds under its key, is also what `preKey` stands
+  /// for (the inputs changed in a way that changed no file): the next build skips it sooner.
+  func keep(_ id: String, preKey: String, as held: HeldSite) throws
+  /// Whether the index the sink holds was made from what `key` stands for.
+  func holdsIndex(_ key: String) -> Bool
+  /// Notes what the index just written was made from.
+  func recordIndex(_ key: String) throws
 }
 
 extension SiteSink {
   public func lock() throws -> AnyObject? { nil }
   public func holds(_ id: String, key: String) -> Bool { false }
+  public func held(_ id: String, preKey: String) -> HeldSite? { nil }
+  public func keep(_ id: String, preKey: String, as held: HeldSite) throws {}
+  public func holdsIndex(_ key: String) -> Bool { false }
+  public func recordIndex(_ key: String) throws {}
+}
+
+/// A site a sink holds already: its index entry and the warnings its build reported.
+public struct HeldSite: Sendable, Equatable, Codable {
+  public var entry: SiteEntry
+  public var warnings: [Diagnostic]
+
+  public init(entry: SiteEntry, warnings: [Diagnostic]) {
+    self.entry = entry
+    self.warnings = warnings
+  }
 }
 
 /// A site as the index lists it.
-public struct SiteEntry: Sendable, Equatable {
+public struct SiteEntry: Sendable, Equatable, Codable {
   public var id: String
   public var name: String
   public var stages: Int

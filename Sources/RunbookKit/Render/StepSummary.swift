@@ -10,7 +10,10 @@ enum StepSummary {
   /// What a value counts for against the limit.
   static let valueWidth = 10
 
-  static func html(of stepHTML: String, limit: Int = 80) -> String {
+  /// How many characters a summary shows before it is cut.
+  static let limit = 80
+
+  static func html(of stepHTML: String, limit: Int = StepSummary.limit) -> String {
     words(of: firstParagraph(of: stepHTML), limit: limit)
   }
 
@@ -74,17 +77,37 @@ enum StepSummary {
   /// paragraph or list item (a step may open with a list of points).
   static func firstParagraph(of html: String) -> Substring {
     let blocks = ["<pre", "<ul", "<ol", "<div", "<table", "<p>", "<blockquote", "<h", "<li>"]
-    func end(after start: String.Index, _ closers: [String]) -> String.Index {
-      closers.compactMap { html.range(of: $0, range: start..<html.endIndex)?.lowerBound }.min()
-        ?? html.endIndex
-    }
-    let leading = end(after: html.startIndex, blocks)
-    if !html[..<leading].allSatisfy(\.isWhitespace) { return html[..<leading] }
-    let opening = ["<p>", "<li>"].compactMap { html.range(of: $0) }.min {
-      $0.lowerBound < $1.lowerBound
-    }
-    guard let opening else { return "" }
     let closers = ["</p>", "</li>", "<ul", "<ol", "<pre", "<div", "<table", "<p>"]
-    return html[opening.upperBound..<end(after: opening.upperBound, closers)]
+    // One pass over the bytes per search: every mark starts with '<', so the first '<' that
+    // starts any of them is the earliest of their first occurrences. (Foundation's
+    // `range(of:)` per mark was half of compiling a site.)
+    func index(_ offset: Int) -> String.Index {
+      html.utf8.index(html.utf8.startIndex, offsetBy: offset)
+    }
+    func first(_ marks: [String], from start: Int) -> (at: Int, end: Int)? {
+      var html = html
+      return html.withUTF8 { bytes in
+        var position = start
+        while position < bytes.count {
+          if bytes[position] == UInt8(ascii: "<") {
+            for mark in marks {
+              let count = mark.utf8.count
+              if position + count <= bytes.count,
+                mark.utf8.elementsEqual(bytes[position..<(position + count)])
+              {
+                return (position, position + count)
+              }
+            }
+          }
+          position += 1
+        }
+        return nil
+      }
+    }
+    let leading = first(blocks, from: 0).map { index($0.at) } ?? html.endIndex
+    if !html[..<leading].allSatisfy(\.isWhitespace) { return html[..<leading] }
+    guard let opening = first(["<p>", "<li>"], from: 0) else { return "" }
+    let end = first(closers, from: opening.end).map { index($0.at) } ?? html.endIndex
+    return html[index(opening.end)..<end]
   }
 }

@@ -3,7 +3,7 @@
 // nil optional is a key that is not there: mustache then looks it up in the enclosing context.
 
 /// What every page of one deployment's site knows, whatever the template.
-struct SiteFacts: Sendable {
+struct SiteFacts: Sendable, Hashable {
   var runbookTitle: String
   var version: String
   var deploymentName: String
@@ -63,13 +63,13 @@ protocol FastTemplateData {
 }
 
 /// A link of the pager: a stage of the runbook, or a page of the docs before or after it.
-struct PagerLink: Sendable {
+struct PagerLink: Sendable, Hashable {
   var href: String
   var title: String
 }
 
 /// A step, on a stage page and on the print page.
-struct StepContext: Sendable {
+struct StepContext: Sendable, Hashable {
   /// `16`, or `2.3` for step 3 of the stage's second sub-procedure: the step's id is `step-2.3`.
   var number: String
   /// The number within its procedure, for an ordered list's `value`.
@@ -88,7 +88,7 @@ struct StepContext: Sendable {
 }
 
 /// `stage.mustache`: one stage of the runbook.
-struct StagePage: PageContext, Sendable {
+struct StagePage: PageContext, Sendable, Hashable {
   let facts: SiteFacts
   let root = "../"
   let home = "../../index.html"
@@ -124,7 +124,7 @@ struct StagePage: PageContext, Sendable {
 }
 
 /// A row of the values sheet.
-struct ValueRow: Sendable {
+struct ValueRow: Sendable, Hashable {
   var key: String
   /// The key with a break opportunity after each `_`: a narrow column breaks it between its
   /// words (`password_registration_<wbr>host`), never inside one.
@@ -136,8 +136,8 @@ struct ValueRow: Sendable {
 }
 
 /// `overview.mustache`: a deployment's front page.
-struct OverviewPage: PageContext, Sendable {
-  struct Stage: Sendable {
+struct OverviewPage: PageContext, Sendable, Hashable {
+  struct Stage: Sendable, Hashable {
     var number: Int
     var titleHTML: String
     /// `page/stage`: where the browser counts its ticks.
@@ -149,7 +149,7 @@ struct OverviewPage: PageContext, Sendable {
     var current = false
   }
 
-  struct Page: Sendable {
+  struct Page: Sendable, Hashable {
     var title: String
     var titleHTML: String
     var stages: [Stage]
@@ -166,7 +166,7 @@ struct OverviewPage: PageContext, Sendable {
   }
 
   /// A choice the deployment made: what it is about, and the option taken.
-  struct Choice: Sendable {
+  struct Choice: Sendable, Hashable {
     var description: String
     var option: String
   }
@@ -206,8 +206,8 @@ struct OverviewPage: PageContext, Sendable {
 }
 
 /// `print.mustache`: the whole runbook on one page, for the change record.
-struct PrintPage: PageContext, Sendable {
-  struct Stage: Sendable {
+struct PrintPage: PageContext, Sendable, Hashable {
+  struct Stage: Sendable, Hashable {
     var stageNumber: Int
     var titleHTML: String
     var pageTitleHTML: String
@@ -217,7 +217,7 @@ struct PrintPage: PageContext, Sendable {
     var preambleHTML: String?
   }
 
-  struct Reference: Sendable {
+  struct Reference: Sendable, Hashable {
     var titleHTML: String
     var pageTitleHTML: String
     var html: String
@@ -252,8 +252,8 @@ struct PrintPage: PageContext, Sendable {
 }
 
 /// `index.mustache`: the list of every site in the output.
-struct IndexPage: Sendable {
-  struct Deployment: Sendable, FastTemplateData {
+struct IndexPage: Sendable, Hashable {
+  struct Deployment: Sendable, Hashable, FastTemplateData {
     var id: String
     var href: String
     var name: String
@@ -277,7 +277,7 @@ struct IndexPage: Sendable {
 
 /// `404.mustache`: the page a static host shows for a path the output does not have. It stands
 /// at the top of the output but is shown at any depth, so its links start at the host's root.
-struct NotFoundPage: Sendable {
+struct NotFoundPage: Sendable, Hashable {
   let root = "/"
   var buildDate: String
 }
@@ -285,8 +285,8 @@ struct NotFoundPage: Sendable {
 /// `search.mustache`: every stage, step and value of a deployment's site, which the script
 /// filters as the reader types; without it, the whole list to search with the browser's find.
 /// The index is the page itself, so search works from `file://` with nothing to fetch.
-struct SearchPage: PageContext, Sendable {
-  struct Entry: Sendable, FastTemplateData {
+struct SearchPage: PageContext, Sendable, Hashable {
+  struct Entry: Sendable, Hashable, FastTemplateData {
     var href: String
     /// Where the entry is: `Stage 2 · step 3`, `Value`.
     var kicker: String

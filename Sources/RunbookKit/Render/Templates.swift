@@ -9,19 +9,29 @@ public struct Templates: Sendable {
   public static let required = ["index", "overview", "stage", "print"]
 
   let library: MustacheLibrary
+  /// A hash of every template's name and text: equal for two loads of the same templates.
+  let fingerprint: UInt64
   /// Files under `Templates/assets/`, copied into every site: relative path → bytes.
   public let assets: [(path: String, data: Data)]
 
-  public init(folder: URL, display: (URL) -> String) throws(DiagnosticError) {
+  /// - Parameter memo: what the last builds kept (`serve`): a template whose text did not change
+  ///   is not parsed again.
+  public init(folder: URL, display: (URL) -> String, memo: RenderMemo? = nil)
+    throws(DiagnosticError)
+  {
     var library = MustacheLibrary()
     var diagnostics: [Diagnostic] = []
+    var fingerprint = ContentHash.fnv([UInt8]())
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
     for name in names where name.hasSuffix(".mustache") {
       let url = folder.appendingPathComponent(name)
       let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+      fingerprint = ContentHash.fnv(Array("\(name)\u{0}\(text)\u{0}".utf8), seed: fingerprint)
       do {
-        library.register(
-          try MustacheTemplate(string: text), named: String(name.dropLast(".mustache".count)))
+        let parsed = memo.value(\.mustache, text) {
+          Result { try MustacheTemplate(string: text) }
+        }
+        library.register(try parsed.get(), named: String(name.dropLast(".mustache".count)))
       } catch let error as MustacheTemplate.ParserError {
         diagnostics.append(
           .error(
@@ -49,6 +59,7 @@ public struct Templates: Sendable {
     }
     if diagnostics.hasErrors { throw DiagnosticError(diagnostics) }
     self.library = library
+    self.fingerprint = fingerprint
 
     var assets: [(String, Data)] = []
     let assetFolder = folder.appendingPathComponent("assets")
@@ -65,6 +76,9 @@ public struct Templates: Sendable {
     }
     self.assets = assets
   }
+
+  /// Whether there is a template of that name (`search` and `404` may be left out).
+  func has(_ name: String) -> Bool { library.getTemplate(named: name) != nil }
 
   /// Renders a template that a runbook may leave out (`404`); nil when it has none.
   func renderIfPresent(_ name: String, _ context: Any) -> String? {

@@ -48,7 +48,7 @@ public final class FileWatcher: Sendable {
   ///   - settle: how long the files must stay unchanged before `onChange` is called.
   ///   - log: where the line saying that inotify failed goes (standard error).
   public init(
-    paths: [URL], interval: TimeInterval = 0.1, settle: TimeInterval = 0.05,
+    paths: [URL], interval: TimeInterval = 0.1, settle: TimeInterval = 0.01,
     log: @escaping @Sendable (String) -> Void = {
       FileHandle.standardError.write(Data("\($0)\n".utf8))
     },

@@ -32,7 +32,10 @@ public final class ServeSession: Sendable {
 
   /// Builds every deployment in memory; the first build may fail and is then shown as errors.
   public init(location: RunbookLocation) {
-    options = BuildOptions(location: location, buildDate: BuildOptions.dateFromEnvironment())
+    var options = BuildOptions(location: location, buildDate: BuildOptions.dateFromEnvironment())
+    // An edit re-renders only what depends on it: the rest comes from the last build.
+    options.memo = RenderMemo()
+    self.options = options
     let memory = MemorySite()
     let report = SiteBuilder(options: options).build(into: memory)
     state = Mutex(
@@ -57,11 +60,12 @@ public final class ServeSession: Sendable {
     return state.withLock { state in
       if files.isEmpty && !errors.isEmpty {
         // The runbook itself failed: everything stays as it was.
-        state.current = SiteServer(files: state.current.builtFiles(ofSites: nil), errors: errors)
+        state.current = SiteServer(
+          files: state.current.builtFiles(ofSites: nil), errors: errors, reusing: state.current)
         return (.failed(Self.text(errors)), report)
       }
       files.merge(state.current.builtFiles(ofSites: Set(report.failed))) { new, _ in new }
-      state.current = SiteServer(files: files, errors: errors)
+      state.current = SiteServer(files: files, errors: errors, reusing: state.current)
       return (errors.isEmpty ? .reloaded : .failed(Self.text(errors)), report)
     }
   }

@@ -23,6 +23,8 @@ public struct SiteServer: Sendable {
   /// Files by path from the site's root, without a leading slash: `fabrikam/index.html`.
   let files: [String: Data]
   let etags: [String: String]
+  /// The files as the build gave them, before the live-reload script went into the pages.
+  private let given: [String: Data]
   /// Diagnostics of the last build when it failed (the pages are the last good ones).
   public let errors: [Diagnostic]
   /// Adds the live-reload script to every HTML page.
@@ -32,20 +34,44 @@ public struct SiteServer: Sendable {
 
   private static let generations = Atomic<UInt64>(0)
 
-  public init(files: [String: Data], errors: [Diagnostic] = [], liveReload: Bool = true) {
-    var served = files
-    if served["index.html"] == nil { served["index.html"] = Self.emptyIndex }
-    if liveReload {
-      for (path, data) in files where path.hasSuffix(".html") {
+  /// - Parameter previous: the server of the last build: a file it served from the same bytes
+  ///   keeps its prepared bytes and ETag, so that a rebuild costs what changed.
+  public init(
+    files: [String: Data], errors: [Diagnostic] = [], liveReload: Bool = true,
+    reusing previous: SiteServer? = nil
+  ) {
+    var given = files
+    if given["index.html"] == nil { given["index.html"] = Self.emptyIndex }
+    var served = given
+    var etags: [String: String] = [:]
+    for (path, data) in given {
+      if let previous, previous.liveReload == liveReload, previous.given[path] == data,
+        let kept = previous.files[path], let etag = previous.etags[path]
+      {
+        served[path] = kept
+        etags[path] = etag
+        continue
+      }
+      if liveReload && path.hasSuffix(".html") && files[path] != nil {
         served[path] = Self.injectingLiveReload(into: data)
       }
-      served[Self.liveScriptPath] = Data(Self.liveScript.utf8)
+      etags[path] = Self.etag(of: served[path] ?? data)
     }
+    if liveReload {
+      let script = Data(Self.liveScript.utf8)
+      served[Self.liveScriptPath] = script
+      etags[Self.liveScriptPath] = Self.etag(of: script)
+    }
+    self.given = given
     self.files = served
-    etags = served.mapValues { "\"\(ContentHash.short(String(decoding: $0, as: UTF8.self)))\"" }
+    self.etags = etags
     self.errors = errors
     self.liveReload = liveReload
     generation = Self.generations.add(1, ordering: .relaxed).newValue
+  }
+
+  static func etag(of data: Data) -> String {
+    "\"\(ContentHash.short(String(decoding: data, as: UTF8.self)))\""
   }
 
   /// Until a first build succeeds, `/` says so (and shows the errors over it).

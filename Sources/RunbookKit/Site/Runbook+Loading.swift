@@ -2,7 +2,10 @@ import Foundation
 
 extension Runbook {
   /// Reads the definition and every page; throws every problem found, sorted by file and line.
-  public init(loading location: RunbookLocation) throws(DiagnosticError) {
+  ///
+  /// - Parameter memo: what the last builds kept (`serve`): the outline of a page that did not
+  ///   change is not made again.
+  public init(loading location: RunbookLocation, memo: RenderMemo? = nil) throws(DiagnosticError) {
     self.location = location
     definition = try location.loadDefinition()
     let sourceFolder = location.url(location.source ?? definition.source)
@@ -36,10 +39,10 @@ extension Runbook {
           folder: folder, text: pageText)
         page.includes = IncludeFiles(
           of: page.body, in: page.directory, root: sourceFolder, display: location.display)
-        let outline = PageRenderer(
+        let renderer = PageRenderer(
           page: page, matcher: matcher, fixDashes: definition.fixDashes,
-          reference: definition.reference
-        ).outline()
+          reference: definition.reference)
+        let outline = memo.value(\.outlines, page) { renderer.outline() }
         pages.append(page)
         outlines.append(outline)
         if definition.start != nil,
@@ -130,7 +133,10 @@ extension Runbook {
         continue
       }
       do {
-        let pageNotes = try ValidationNotes(path: location.display(url), text: text)
+        let path = location.display(url)
+        let pageNotes = try memo.value(\.notes, [path, text]) {
+          Result { () throws(DiagnosticError) in try ValidationNotes(path: path, text: text) }
+        }.get()
         let found = pageNotes.check(against: outline)
         diagnostics += found.errors
         warnings += found.warnings

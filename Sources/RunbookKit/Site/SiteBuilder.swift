@@ -12,6 +12,8 @@ public struct BuildOptions: Sendable {
   public var paper: Paper
   /// Told after each deployment. Called from any thread.
   public var progress: (@Sendable (BuildProgress) -> Void)?
+  /// What the last builds rendered, for `serve`: a build renders only what changed since.
+  public var memo: RenderMemo?
 
   public init(
     location: RunbookLocation, deploymentFiles: [String] = [], strict: Bool = false,
@@ -118,6 +120,8 @@ private extension SiteBuilder {
     var runbook: Runbook
     var templates: Templates
     var files: [DeploymentFile]
+    /// The runbook definition as written: part of every site's pre-key.
+    var definitionText: String
   }
 
   struct DeploymentFile: Sendable {
@@ -134,9 +138,15 @@ private extension SiteBuilder {
     let location = options.location
     let runbook: Runbook
     let templates: Templates
+    let definitionText =
+      (try? String(contentsOf: location.url(location.definition), encoding: .utf8)) ?? ""
+    options.memo?.begin(definition: [
+      location.root.path, location.definition, location.source ?? "", definitionText,
+    ])
     do {
-      runbook = try Runbook(loading: location)
-      templates = try Templates(folder: location.templatesFolder, display: location.display)
+      runbook = try Runbook(loading: location, memo: options.memo)
+      templates = try Templates(
+        folder: location.templatesFolder, display: location.display, memo: options.memo)
     } catch {
       report.diagnostics = error.diagnostics
       return nil
@@ -162,7 +172,8 @@ private extension SiteBuilder {
         id: urls[index].deletingPathExtension().lastPathComponent, path: path,
         text: Result { () throws(DiagnosticError) in try YAMLFile.read(urls[index], path: path) })
     }
-    return Loaded(runbook: runbook, templates: templates, files: files)
+    return Loaded(
+      runbook: runbook, templates: templates, files: files, definitionText: definitionText)
   }
 
   /// A deployment file parsed and checked against the definition: its values are known good
@@ -210,7 +221,7 @@ private extension SiteBuilder {
   func compile(_ loaded: Loaded, _ report: inout BuildReport) -> CompiledSite {
     var compiled = SiteRenderer(
       runbook: loaded.runbook, templates: loaded.templates, buildDate: options.buildDate,
-      paper: options.paper
+      paper: options.paper, memo: options.memo
     )
     .compile()
     compiled.diagnostics = compiled.diagnostics.map { options.strict ? $0.promotedToError : $0 }
@@ -244,19 +255,29 @@ private extension SiteBuilder {
     let sites = CompiledSites(first: compiled) { selection in
       SiteRenderer(
         runbook: loaded.runbook, templates: loaded.templates, buildDate: options.buildDate,
-        paper: options.paper
+        paper: options.paper, memo: options.memo
       ).compile(selection: selection)
     }
     let paths = Dictionary(grouping: files, by: \.id).mapValues { $0.map(\.path) }
+    // Under --strict a held site's warnings would fail it: every deployment is checked then.
+    let inputs =
+      sink != nil && !options.strict ? preKeyInputs(compiled, loaded.definitionText) : nil
     let outcomes = ParallelWork.map(count: files.count, progress: progress) { index in
       let file = files[index]
+      let preKey = inputs.flatMap { inputs in
+        (try? file.text.get()).map { Self.preKey(file, text: $0, inputs: inputs) }
+      }
+      // A site built from these very bytes and inputs: the file is not even parsed.
+      if let preKey, paths[file.id]?.count == 1, let held = sink?.held(file.id, preKey: preKey) {
+        return Outcome(ok: true, diagnostics: held.warnings, entry: held.entry, unchanged: true)
+      }
       let checked = Result { () throws(DiagnosticError) in
         try Self.check(
           file, definition, twins: (paths[file.id] ?? []).filter { $0 != file.path })
       }
       return fillOne(
         checked, (try? checked.get()).map { sites[$0.choices] } ?? compiled, definition,
-        strictWarnings: strictWarnings, into: sink)
+        strictWarnings: strictWarnings, preKey: preKey, into: sink)
     }
     var written: [SiteEntry] = []
     for (file, outcome) in zip(loaded.files, outcomes) {
@@ -307,6 +328,33 @@ private extension SiteBuilder {
     }
   }
 
+  /// What every site's pre-key starts from: this program, the build's options, the definition
+  /// as written and the compiled site (every page, note, template, asset and image, rendered).
+  func preKeyInputs(_ compiled: CompiledSite, _ definitionText: String) -> UInt64 {
+    var hash = ContentHash.fnv(
+      "runbook-prekey-1\n\(Self.program)\n\(options.paper)\n\(options.buildDate)\n".utf8)
+    hash = ContentHash.fnv(definitionText.utf8, seed: hash)
+    for file in compiled.files {
+      hash = ContentHash.fnv(file.path.utf8, seed: hash)
+      hash = ContentHash.fnv(file.contentHash, seed: hash)
+    }
+    return hash
+  }
+
+  /// A deployment's pre-key: the bytes of its file, where it is, and everything else.
+  static func preKey(_ file: DeploymentFile, text: String, inputs: UInt64) -> String {
+    ContentHash.hex(ContentHash.fnv("\(file.id)\n\(file.path)\n\(text)".utf8, seed: inputs))
+  }
+
+  /// This program's file, by device, inode, size and time: a new build of runbook may check
+  /// deployments otherwise, so it trusts no pre-key of another.
+  static let program: String = {
+    var info = stat()
+    guard stat("/proc/self/exe", &info) == 0 else { return "unknown \(UUID())" }
+    return
+      "\(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+  }()
+
   struct Outcome: Sendable {
     var ok: Bool
     var diagnostics: [Diagnostic]
@@ -316,7 +364,7 @@ private extension SiteBuilder {
 
   func fillOne(
     _ checked: Checked, _ compiled: CompiledSite, _ definition: RunbookDefinition,
-    strictWarnings: Bool, into sink: (any SiteSink)?
+    strictWarnings: Bool, preKey: String? = nil, into sink: (any SiteSink)?
   ) -> Outcome {
     let deployment: Deployment
     switch checked {
@@ -325,17 +373,23 @@ private extension SiteBuilder {
     }
     // A site built from the same inputs is there already: nothing to fill or write.
     let held = sink?.holds(deployment.id, key: compiled.key(for: deployment)) ?? false
-    let site = held ? nil : compiled.fill(deployment)
+    var site = held ? nil : compiled.fill(deployment)
     let diagnostics =
       ((site?.diagnostics ?? []) + Self.choicesNotMade(by: deployment, in: definition))
       .map { options.strict ? $0.promotedToError : $0 }
     if diagnostics.hasErrors || strictWarnings {
       return Outcome(ok: false, diagnostics: diagnostics)
     }
+    site?.preKey = preKey
+    site?.warnings = diagnostics
     guard let sink, let site else {
       let entry = SiteEntry(
         id: deployment.id, name: deployment.name, stages: compiled.stageCount,
         steps: compiled.stepCount, runbook: compiled.runbookTitle)
+      if held, let sink, let preKey {
+        try? sink.keep(
+          deployment.id, preKey: preKey, as: HeldSite(entry: entry, warnings: diagnostics))
+      }
       return Outcome(ok: true, diagnostics: diagnostics, entry: held ? entry : nil, unchanged: held)
     }
     do {
@@ -362,15 +416,20 @@ private extension SiteBuilder {
       let sites = try sink.record(
         written, runbook: loaded.runbook.definition.title,
         keeping: options.deploymentFiles.isEmpty ? Set(loaded.files.map(\.id)) : nil)
-      let index = SiteFile(path: "index.html", text: indexPage(sites: sites, loaded.templates))
+      // The index of a thousand sites takes a while to render: not when the sink holds it.
+      let key = indexKey(sites, loaded.templates)
+      let held = sink.holdsIndex(key)
+      let index =
+        held ? [] : [SiteFile(path: "index.html", text: indexPage(sites: sites, loaded.templates))]
       // The page a static host shows for a path it does not have; templates of an older
       // release have none.
       let notFound = loaded.templates.renderIfPresent(
         "404", NotFoundPage(buildDate: options.buildDate)
       ).map { SiteFile(path: "404.html", text: $0) }
       try sink.writeTopLevel(
-        [index] + (notFound.map { [$0] } ?? [])
+        index + (notFound.map { [$0] } ?? [])
           + loaded.templates.assets.map { SiteFile(path: $0.path, data: $0.data) })
+      if !held { try sink.recordIndex(key) }
     } catch {
       report.diagnostics.append(
         .error(
@@ -378,6 +437,17 @@ private extension SiteBuilder {
           "cannot write the index: \(ErrorReason.of(error))",
           fix: "check that the output folder is writable"))
     }
+  }
+
+  /// What the index is made from: the templates, the date and every site's entry.
+  func indexKey(_ sites: [SiteEntry], _ templates: Templates) -> String {
+    var hash = ContentHash.fnv("runbook-index-1\n\(options.buildDate)\n".utf8)
+    hash = ContentHash.fnv(templates.fingerprint, seed: hash)
+    for site in sites {
+      let fields = [site.id, site.name, "\(site.stages)", "\(site.steps)", site.runbook]
+      hash = ContentHash.fnv((fields.joined(separator: "\u{0}") + "\n").utf8, seed: hash)
+    }
+    return ContentHash.hex(hash)
   }
 
   func indexPage(sites: [SiteEntry], _ templates: Templates) -> String {
@@ -390,26 +460,5 @@ private extension SiteBuilder {
             id: site.id, href: LinkResolver.escape(site.id) + "/index.html", name: site.name,
             stages: site.stages, steps: site.steps, runbook: site.runbook)
         }))
-  }
-}
-
-/// Runs work items on every core and returns their results in item order.
-enum ParallelWork {
-  static func map<T: Sendable>(
-    count: Int, progress: (@Sendable (Int, Int) -> Void)? = nil, _ work: @Sendable (Int) -> T
-  ) -> [T] {
-    let results = Mutex<(values: [T?], done: Int)>((Array(repeating: nil, count: count), 0))
-    DispatchQueue.concurrentPerform(iterations: count) { index in
-      let value = work(index)
-      let done = results.withLock { results in
-        results.values[index] = value
-        results.done += 1
-        return results.done
-      }
-      progress?(done, count)
-    }
-    // swift-format-ignore: NeverForceUnwrap
-    // (concurrentPerform returns after every iteration has stored its value)
-    return results.withLock { $0.values.map { $0! } }
   }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import RunbookKit
+
+/// A site built from the same bytes and inputs is skipped before its deployment file is parsed,
+/// and the warnings its build reported are reported again.
+@Suite struct PreKeyTests {
+  static func build(_ root: URL) -> BuildReport {
+    SiteBuilder(
+      options: BuildOptions(location: RunbookLocation(root: root), buildDate: "2026-01-01")
+    )
+    .build(into: OutputWriter(folder: root.appendingPathComponent("Output")))
+  }
+
+  @Test func aHeldSiteIsSkippedWithItsWarnings() throws {
+    let root = try fixtureSite("choices")
+    defer { try? FileManager.default.removeItem(at: root) }
+    try "name: Plain lab\nvalues:\n  server: IDM01\n".write(
+      to: root.appendingPathComponent("Content/deployments/plain.yml"), atomically: true,
+      encoding: .utf8)
+    let first = Self.build(root)
+    #expect(first.built == ["editor", "plain", "ps"])
+    #expect(first.unchanged.isEmpty)
+    let warning = Diagnostic(
+      .warning, at: SourceLocation(path: "Content/deployments/plain.yml"),
+      "the deployment makes no choice of 'iis_auth' (How IIS is switched to Windows authentication): its site shows every alternative",
+      fix: "add 'choose: {iis_auth: powershell}' (or text-editor)")
+    #expect(first.diagnostics == [warning])
+
+    // Nothing changed: every site is held under its pre-key, and the warning comes again.
+    let again = Self.build(root)
+    #expect(again.unchanged == ["editor", "plain", "ps"])
+    #expect(again.diagnostics == [warning])
+    let output = root.appendingPathComponent("Output")
+    let manifest = try #require(
+      OutputWriter.readManifest(output.appendingPathComponent("plain").path))
+    let preKey = try #require(manifest.preKey)
+    #expect(
+      OutputWriter(folder: output).held("plain", preKey: preKey)
+        == HeldSite(
+          entry: SiteEntry(
+            id: "plain", name: "Plain lab", stages: 1, steps: 6,
+            runbook: "Fixture with two ways to do one step"), warnings: [warning]))
+    #expect(OutputWriter(folder: output).held("plain", preKey: preKey + "0") == nil)
+
+    // A site that lost a file is not held: it is built again.
+    try FileManager.default.removeItem(at: output.appendingPathComponent("plain/print.html"))
+    #expect(OutputWriter(folder: output).held("plain", preKey: preKey) == nil)
+    let rebuilt = Self.build(root)
+    #expect(rebuilt.unchanged == ["editor", "ps"])
+    #expect(rebuilt.diagnostics == [warning])
+    #expect(
+      FileManager.default.fileExists(atPath: output.appendingPathComponent("plain/print.html").path)
+    )
+  }
+
+  @Test func aChangedDefinitionChecksEveryDeploymentAgain() throws {
+    let root = try fixtureSite("choices")
+    defer { try? FileManager.default.removeItem(at: root) }
+    _ = Self.build(root)
+    let output = root.appendingPathComponent("Output")
+    let before = try #require(
+      OutputWriter.readManifest(output.appendingPathComponent("ps").path)?.preKey)
+    // A comment changes no page: the sites are held by their key, but their pre-keys no longer
+    // match, so each deployment file is read and checked, once.
+    let definition = root.appendingPathComponent("Content/runbook.yml")
+    try (String(contentsOf: definition, encoding: .utf8) + "# reviewed\n").write(
+      to: definition, atomically: true, encoding: .utf8)
+    let again = Self.build(root)
+    #expect(again.unchanged == ["editor", "ps"])
+    // Each held site's manifest now says the new pre-key: the next build skips them sooner.
+    let after = try #require(
+      OutputWriter.readManifest(output.appendingPathComponent("ps").path)?.preKey)
+    #expect(after != before)
+    #expect(OutputWriter(folder: output).held("ps", preKey: before) == nil)
+    #expect(
+      OutputWriter(folder: output).held("ps", preKey: after)
+        == HeldSite(
+          entry: SiteEntry(
+            id: "ps", name: "Lab", stages: 1, steps: 3,
+            runbook: "Fixture with two ways to do one step"), warnings: []))
+    #expect(Self.build(root).unchanged == ["editor", "ps"])
+  }
+
+  @Test func theIndexIsMadeAgainOnlyWhenWhatItListsChanged() throws {
+    let root = try fixtureSite("choices")
+    defer { try? FileManager.default.removeItem(at: root) }
+    _ = Self.build(root)
+    let index = root.appendingPathComponent("Output/index.html")
+    let first = try String(contentsOf: index, encoding: .utf8)
+    // Held: the index is neither made nor written again.
+    try "kept by hand".write(to: index, atomically: false, encoding: .utf8)
+    _ = Self.build(root)
+    #expect(try String(contentsOf: index, encoding: .utf8) == "kept by hand")
+    // A site's name changed: the index is made again, and lists it.
+    let deployment = root.appendingPathComponent("Content/deployments/ps.yml")
+    try String(contentsOf: deployment, encoding: .utf8)
+      .replacingOccurrences(of: "name: Lab", with: "name: PowerShell lab")
+      .write(to: deployment, atomically: true, encoding: .utf8)
+    _ = Self.build(root)
+    let again = try String(contentsOf: index, encoding: .utf8)
+    #expect(again.contains("PowerShell lab"))
+    #expect(again.replacingOccurrences(of: "PowerShell lab", with: "Lab") == first)
+  }
+}
