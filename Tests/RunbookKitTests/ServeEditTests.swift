@@ -57,9 +57,12 @@ import Testing
     let after = Self.files(session)
 
     // The include is in the stage's first step: the stage, the print page and search (which
-    // holds every step's words) change.
+    // holds every step's words) change, and so does every page that lists the steps' source
+    // hashes (the overview's data-sources): the step's text changed under any record of it.
     #expect(
-      Self.changed(before, after) == ["lab/page/stage.html", "lab/print.html", "lab/search.html"])
+      Self.changed(before, after) == [
+        "lab/page/stage.html", "lab/print.html", "lab/search.html", "lab/index.html",
+      ])
     let server = "<span class=\"value\" data-key=\"server\" title=\"server\">IDM01</span>"
     #expect(
       String(decoding: after["lab/page/stage.html"] ?? Data(), as: UTF8.self).contains(

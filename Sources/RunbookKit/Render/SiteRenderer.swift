@@ -331,7 +331,8 @@ private extension SiteRenderer {
       StepContext(
         number: step.number.description, value: step.number.number, html: step.html,
         key: keyed ? "\(link.page.name)/\(link.stage.slug)/\(step.number)" : nil,
-        source: keyed ? runbook.stepSources["\(link.page.name)/\(link.stage.slug)/\(step.number)"] : nil,
+        source: keyed
+          ? runbook.stepSources["\(link.page.name)/\(link.stage.slug)/\(step.number)"] : nil,
         noteHTML: step.noteHTML, leadHTML: step.leadHTML,
         summaryHTML: summary(of: step.html, limit: StepSummary.limit))
     }
