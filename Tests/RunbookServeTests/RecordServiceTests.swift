@@ -183,6 +183,22 @@ import Testing
         atPath: fixture.root.appendingPathComponent("Records/\(Self.runbook)/nowhere.sqlite").path))
   }
 
+  // SQLite text reads back up to its first NUL (GRDB), so a note holding one came back cut: a
+  // different event from the one sent, which the page then sent again at every sync.
+  @Test func aNoteWithControlCharactersIsRefusedNotCut() throws {
+    let fixture = try Fixture()
+    let note = RecordEvent(
+      type: .note, step: Self.tick.step, operator: "Bo", time: "2026-11-28T14:06:00Z",
+      text: "CHG0042\u{0}\u{1B}[2J seen")
+    let outcome = fixture.service().answer(Self.post([note]), site: fixture.session.server)
+    #expect(outcome.response.status == 400)
+    #expect(
+      Self.text(outcome.response)
+        == "{\"error\":\"event 1: a note may hold line breaks and tabs but no other control characters\"}\n"
+    )
+    #expect(try fixture.store.events(runbook: Self.runbook, deployment: "fabrikam").isEmpty)
+  }
+
   // The log takes inserts only, and a store opened again (a restarted server) finds it whole.
   @Test func theRecordIsAppendOnlyAndOutlivesItsStore() throws {
     let fixture = try Fixture()
