@@ -104,8 +104,7 @@ struct PDF: ParsableCommand {
           .error(
             at: SourceLocation(path: where_.display(store.file(runbook: runbook, deployment: id))),
             "cannot read the run record: \(error)",
-            fix:
-              "stop any runbook serve that is writing it if it is damaged, or print without --record"
+            fix: "\(error.fix), or print without --record"
           )
         ])
       }

@@ -157,7 +157,13 @@
         status("Not shared: this server takes ticks only with its token. Open the address runbook serve printed.");
         return;
       }
-      if (!response.ok) throw new Error(String(response.status));
+      if (!response.ok) {
+        // The server's own words (a damaged record file names itself and the fix).
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          status("Not shared: the server could not keep it (" + ((data && data.error) || response.status)
+            + "). Kept in this browser.");
+        });
+      }
       status("Shared through runbook serve.");
       share(list.slice(500));
     }).catch(function () {
