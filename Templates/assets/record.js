@@ -155,16 +155,8 @@
   var shared = false;
   var recordURL = "/_runbook/record?runbook=" + encodeURIComponent(body.dataset.runbook || "")
     + "&deployment=" + encodeURIComponent(body.dataset.deployment || "");
+  // runbook serve's token (beyond this machine), kept by live.js from the address serve printed.
   var tokenKey = "runbook:token";
-  (function takeToken() {
-    var match = /[?&]token=([0-9a-f]{64})(&|$)/.exec(window.location.search);
-    if (!match) return;
-    try { window.localStorage.setItem(tokenKey, match[1]); } catch (e) { /* private mode */ }
-    // The token leaves the address bar (and the Referer of every link).
-    if (window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", window.location.pathname + window.location.hash);
-    }
-  })();
   function token() {
     try { return window.localStorage.getItem(tokenKey) || ""; } catch (e) { return ""; }
   }
