@@ -221,7 +221,13 @@
   function sync() {
     if (!serving()) return;
     fetch(recordURL, { cache: "no-store" }).then(function (response) {
-      return response.ok ? response.json() : null;
+      if (response.ok) return response.json();
+      // runbook serve, whose record of this deployment cannot be used: its words name the file
+      // and the fix. (Any other server's error page is not JSON: the record stays here quietly.)
+      return response.json().then(function (data) {
+        if (data && data.error) status("Not shared: the server cannot keep this record (" + data.error + "). Kept in this browser.");
+        return null;
+      }, function () { return null; });
     }).then(function (data) {
       if (!data || data.schema !== schema || !Array.isArray(data.events)) return;
       shared = true;
