@@ -122,7 +122,7 @@ public final class RecordStore: Sendable {
         "another program holds it (a second runbook serve on this root, or an sqlite3 shell): stop that one"
     }
     return
-      "move it aside (mv '\(url.path)' '\(url.path).broken'), then reload the open pages: they send the events they hold again"
+      "move it aside (mv '\(url.path)' '\(url.path).broken') and restart runbook serve: the open pages send the events they hold again"
   }
 
   /// Opens in WAL mode (GRDB's DatabasePool), with the event table made by its migration. The

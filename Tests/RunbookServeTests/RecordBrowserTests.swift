@@ -330,7 +330,7 @@ import Testing
     let browser = try BrowserSession(browser: try #require(Self.chromium))
     let page = try browser.openPage(try #require(URL(string: base)))
     let expected =
-      "Not shared: the server cannot keep this record (the run record \(file.path) cannot be used: SQLite error 26: file is not a database - while executing `SELECT * FROM sqlite_master LIMIT 1`; fix: move it aside (mv '\(file.path)' '\(file.path).broken'), then reload the open pages: they send the events they hold again). Kept in this browser."
+      "Not shared: the server cannot keep this record (the run record \(file.path) cannot be used: SQLite error 26: file is not a database - while executing `SELECT * FROM sqlite_master LIMIT 1`; fix: move it aside (mv '\(file.path)' '\(file.path).broken') and restart runbook serve: the open pages send the events they hold again). Kept in this browser."
     #expect(try Self.wait(for: expected, Self.shared, in: browser, page: page) == expected)
   }
 

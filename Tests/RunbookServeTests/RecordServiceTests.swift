@@ -219,7 +219,7 @@ import Testing
     let problem =
       "the run record \(file.path) cannot be used: SQLite error 26: file is not a database - while executing `SELECT * FROM sqlite_master LIMIT 1`"
     let fix =
-      "move it aside (mv '\(file.path)' '\(file.path).broken'), then reload the open pages: they send the events they hold again"
+      "move it aside (mv '\(file.path)' '\(file.path).broken') and restart runbook serve: the open pages send the events they hold again"
     #expect(write.response.status == 500 && read.response.status == 500)
     struct Refusal: Decodable { var error: String }
     #expect(
