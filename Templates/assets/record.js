@@ -128,6 +128,7 @@
   // from the server until named, so that no tab sends one unnamed that is then sent named (the
   // server would have it twice, a conflict no one made).
   var heldKey = base + ":unnamed";
+  var heldText = "Not shared yet: what you record is sent once you give your name.";
   function held() { return read(heldKey, []); }
   function isHeld(event, list) {
     return (list || held()).some(function (mine) { return sameEvent(mine, event); });
@@ -144,6 +145,7 @@
     if (event.operator === "" && (event.type !== "note" || waiting.length)) {
       waiting.push(event);
       write(heldKey, waiting);
+      if (shared) status(heldText);
       return;
     }
     share([event]);
@@ -238,7 +240,7 @@
         return !theirs.some(function (known) { return sameEvent(known, event); })
           && !isHeld(event, waiting) && clean(event) !== null;
       }));
-      status("Shared through runbook serve.");
+      status(waiting.length ? heldText : "Shared through runbook serve.");
     }).catch(function () { /* not served by runbook serve */ });
   }
 

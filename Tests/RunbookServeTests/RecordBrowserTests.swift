@@ -254,6 +254,12 @@ import Testing
     _ = try browser.evaluate(
       "document.querySelector('input.verify-box[data-step=\"\(Self.stage)/1\"]').click(); true",
       in: stagePage)
+    // The page says why it is not shared yet.
+    #expect(
+      try Self.wait(
+        for: "Not shared yet: what you record is sent once you give your name.", Self.shared,
+        in: browser, page: stagePage)
+        == "Not shared yet: what you record is sent once you give your name.")
     // The overview syncs (as when its events channel opens again): what did it send?
     let posted = try browser.evaluate(
       """
@@ -277,6 +283,9 @@ import Testing
       """, in: overview)
     #expect(posted as? Int == 0)
     _ = try browser.evaluate("window.runbookRecord.nameOperator('Ann'); true", in: stagePage)
+    #expect(
+      try Self.wait(for: "Shared through runbook serve.", Self.shared, in: browser, page: stagePage)
+        == "Shared through runbook serve.")
     #expect(
       try Self.serverRecord(["tick \(Self.stage)/1 Ann"], in: store) == [
         "tick \(Self.stage)/1 Ann"
