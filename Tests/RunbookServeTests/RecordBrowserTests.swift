@@ -227,6 +227,11 @@ import Testing
         ] }))
       """, in: page)
     #expect(imported as? String == "Imported 1 event.")
+    // A name pasted with a bidi override is kept without it (the server would refuse it).
+    #expect(
+      try browser.evaluate(
+        "window.runbookRecord.nameOperator(' Ann\\u202e\\u0007 '); localStorage.getItem('runbook:operator')",
+        in: page) as? String == "Ann")
     #expect(
       try Self.serverRecord(["tick \(Self.stage)/1 Ann"], in: store) == ["tick \(Self.stage)/1 Ann"]
     )
