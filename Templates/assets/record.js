@@ -241,6 +241,7 @@
           && !isHeld(event, waiting) && clean(event) !== null;
       }));
       status(waiting.length ? heldText : "Shared through runbook serve.");
+      applyClear(events());
     }).catch(function () { /* not served by runbook serve */ });
   }
 
@@ -548,23 +549,32 @@
     });
   });
 
-  // "Clear every tick": on a shared record, every step ticked there is unticked there.
-  window.addEventListener("runbook:cleared", function () {
+  // "Clear every tick": on a shared record, every step ticked there before the clear is unticked
+  // there, as of the clear. Kept until the server has taken it: with the server away, the next
+  // sync would otherwise bring every tick back.
+  var clearedKey = base + ":cleared";
+  function applyClear(theirs) {
+    var at = read(clearedKey, null);
+    if (typeof at !== "string") return;
+    try { window.localStorage.removeItem(clearedKey); } catch (e) { /* private mode */ }
+    var all = states(theirs);
+    var unticks = Object.keys(all).filter(function (step) {
+      return all[step].last && all[step].last.type === "tick" && all[step].last.time < at;
+    }).map(function (step) { return { type: "untick", step: step, source: sources[step] || "", operator: operator(), time: at, text: "" }; });
+    var mine = theirs.concat(unticks);
+    write(eventsKey, mine);
+    syncTicks(mine);
+    share(unticks);
     decorate();
+    window.dispatchEvent(new Event("runbook:record"));
+  }
+  window.addEventListener("runbook:cleared", function () {
+    write(heldKey, []);
+    decorate();
+    // Only where this page has met runbook serve's record (a static server has none to clear).
     if (!shared) return;
-    fetch(recordURL, { cache: "no-store" }).then(function (response) { return response.json(); }).then(function (data) {
-      var theirs = (data.events || []).map(clean).filter(Boolean);
-      var all = states(theirs);
-      var now = new Date().toISOString();
-      var unticks = Object.keys(all).filter(function (step) { return all[step].last && all[step].last.type === "tick"; })
-        .map(function (step) { return { type: "untick", step: step, source: sources[step] || "", operator: operator(), time: now, text: "" }; });
-      write(eventsKey, theirs.concat(unticks));
-      write(heldKey, []);
-      syncTicks(theirs.concat(unticks));
-      share(unticks);
-      decorate();
-      window.dispatchEvent(new Event("runbook:record"));
-    }).catch(function () { /* kept here */ });
+    write(clearedKey, new Date().toISOString());
+    sync();
   });
   // runbook serve's events channel (live.js): others' ticks and notes, and a new connection
   // (the server restarted) to sync again.

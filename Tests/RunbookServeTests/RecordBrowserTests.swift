@@ -348,6 +348,59 @@ import Testing
     #expect(try Self.wait(for: expected, Self.shared, in: browser, page: page) == expected)
   }
 
+  // "Clear every tick" on a served page while the server was away cleared this browser only:
+  // when the server answered again, the page's sync took its ticks back in, and the clear was
+  // undone without a word. The clear now waits for the server and unticks there what was
+  // ticked before it.
+  @Test(.enabled(if: chromium != nil, "chromium is not installed (scripts/setup --test)"))
+  func clearingEveryTickWhileTheServerIsAwayReachesItWhenItIsBack() throws {
+    let (root, store, server, base) = try Self.served()
+    defer {
+      server.stop()
+      try? FileManager.default.removeItem(at: root)
+    }
+    let browser = try BrowserSession(browser: try #require(Self.chromium))
+    let page = try browser.openPage(try #require(URL(string: base + "\(Self.stage).html")))
+    _ = try browser.evaluate("localStorage.setItem('runbook:operator', 'Ann'); true", in: page)
+    #expect(
+      try Self.wait(for: "Shared through runbook serve.", Self.shared, in: browser, page: page)
+        == "Shared through runbook serve.")
+    _ = try browser.evaluate(
+      "document.querySelector('input.verify-box[data-step=\"\(Self.stage)/1\"]').click(); true",
+      in: page)
+    #expect(
+      try Self.serverRecord(["tick \(Self.stage)/1 Ann"], in: store) == [
+        "tick \(Self.stage)/1 Ann"
+      ])
+    let overview = try browser.openPage(try #require(URL(string: base)))
+    #expect(
+      try Self.wait(for: "Shared through runbook serve.", Self.shared, in: browser, page: overview)
+        == "Shared through runbook serve.")
+    // The server does not answer while the operator clears; then it is back (the events
+    // channel opens again).
+    _ = try browser.evaluate(
+      """
+      (function () {
+        var fetched = window.fetch;
+        window.fetch = function () { return Promise.reject(new TypeError("away")); };
+        window.confirm = function () { return true; };
+        document.querySelector('[data-reset]').click();
+        window.fetch = fetched;
+        window.dispatchEvent(new Event('runbook:server-open'));
+        return true;
+      })()
+      """, in: overview)
+    #expect(
+      try Self.serverRecord(
+        ["tick \(Self.stage)/1 Ann", "untick \(Self.stage)/1 Ann"], in: store) == [
+          "tick \(Self.stage)/1 Ann", "untick \(Self.stage)/1 Ann",
+        ])
+    #expect(
+      try browser.evaluate(
+        "document.querySelector('[data-stage-progress=\"\(Self.stage)\"]').textContent",
+        in: overview) as? String == "0 of 16 verified")
+  }
+
   /// The local hour and minute of a record time, as the page shows it.
   static func clock(_ time: String) -> String {
     let shown = DateFormatter()
