@@ -171,20 +171,26 @@
     });
   }
 
-  // Sends events to the server, 500 at a time; what fails is sent again at the next sync.
+  // Sends events to the server, 500 at a time, one request after another: two sent at once go
+  // over two connections and may be kept in either order (a note before its tick). What fails
+  // is sent again at the next sync.
+  var sending = Promise.resolve();
   function share(list) {
     // What the server would refuse stays here: sent with others, it would hold them back too.
     list = list.filter(function (event) { return clean(event) !== null; });
     if (!shared || !list.length) return;
-    var batch = list.slice(0, 500);
-    fetch(recordURL, {
+    sending = sending.then(function () { return send(list); });
+  }
+  function send(list) {
+    if (!list.length) return undefined;
+    return fetch(recordURL, {
       method: "POST", cache: "no-store",
       headers: { "Content-Type": "application/json", "X-Runbook-Token": token() },
-      body: JSON.stringify({ events: batch }),
+      body: JSON.stringify({ events: list.slice(0, 500) }),
     }).then(function (response) {
       if (response.status === 403) {
         status("Not shared: this server takes ticks only with its token. Open the address runbook serve printed.");
-        return;
+        return undefined;
       }
       if (!response.ok) {
         // The server's own words (a damaged record file names itself and the fix).
@@ -194,7 +200,7 @@
         });
       }
       status("Shared through runbook serve.");
-      share(list.slice(500));
+      return send(list.slice(500));
     }).catch(function () {
       status("Not shared yet: the server did not answer. Kept in this browser; sent when it is back.");
     });
