@@ -10,6 +10,8 @@ import Synchronization
 public final class RecordStore: Sendable {
   public struct Failure: Error, CustomStringConvertible {
     public var description: String
+    /// What the operator can do about it.
+    public var fix: String = ""
   }
 
   /// The `Records` folder.
@@ -105,10 +107,22 @@ public final class RecordStore: Sendable {
       return try body(pool)
     } catch {
       throw Failure(
-        description:
-          "the run record \(url.path) cannot be used: \(error)"
-      )
+        description: "the run record \(url.path) cannot be used: \(error)",
+        fix: Self.fix(for: error, file: url))
     }
+  }
+
+  /// A record another program holds waits for it; one that is not a database (damaged, or not
+  /// ours) is moved aside: the pages still hold their events and send them again.
+  static func fix(for error: any Error, file url: URL) -> String {
+    if let error = error as? DatabaseError,
+      error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+    {
+      return
+        "another program holds it (a second runbook serve on this root, or an sqlite3 shell): stop that one"
+    }
+    return
+      "move it aside (mv '\(url.path)' '\(url.path).broken') and restart runbook serve: the open pages send the events they hold again"
   }
 
   /// Opens in WAL mode (GRDB's DatabasePool), with the event table made by its migration. The

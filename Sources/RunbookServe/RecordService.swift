@@ -1,6 +1,7 @@
 import Foundation
 import RunbookKit
 import RunbookRecord
+import Synchronization
 
 /// `/_runbook/record`: the shared run record of the deployments `serve` serves (README, "The run
 /// record"). Decided here request by request, without NIO; `LiveServer` carries the bytes.
@@ -19,11 +20,33 @@ public struct RecordService: Sendable {
   /// Required of every write when set.
   public let token: String?
   let now: @Sendable () -> Date
+  /// Where a record that cannot be used is told to the operator (standard error), once per
+  /// problem: the pages only say that it is not shared.
+  let log: @Sendable (String) -> Void
+  private let told = Told()
 
-  public init(store: RecordStore, token: String?, now: @escaping @Sendable () -> Date = Date.init) {
+  private final class Told: Sendable {
+    let problems = Mutex<Set<String>>([])
+  }
+
+  public init(
+    store: RecordStore, token: String?, now: @escaping @Sendable () -> Date = Date.init,
+    log: @escaping @Sendable (String) -> Void = {
+      FileHandle.standardError.write(Data("\($0)\n".utf8))
+    }
+  ) {
     self.store = store
     self.token = token
     self.now = now
+    self.log = log
+  }
+
+  /// A 500 that names the file and the fix, told to the operator the first time.
+  private func failure(_ error: RecordStore.Failure) -> Outcome {
+    if told.problems.withLock({ $0.insert(error.description).inserted }) {
+      log("runbook: error: \(error.description)\n  fix: \(error.fix)")
+    }
+    return Self.refusal(500, "\(error.description); fix: \(error.fix)")
   }
 
   /// What a request is answered, and what every open page is told after it (a write's events).
@@ -69,7 +92,7 @@ public struct RecordService: Sendable {
           events: try store.events(runbook: runbook, deployment: deployment))
         return Outcome(response: Self.json(200, record.encoded()), announcement: nil)
       } catch {
-        return Self.refusal(500, error.description)
+        return failure(error)
       }
     case "POST":
       return write(request, runbook: runbook, deployment: deployment)
@@ -116,7 +139,7 @@ public struct RecordService: Sendable {
     do {
       added = try store.append(events, runbook: runbook, deployment: deployment, at: now())
     } catch {
-      return Self.refusal(500, error.description)
+      return failure(error)
     }
     struct Told: Encodable {
       var runbook: String

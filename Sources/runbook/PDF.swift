@@ -97,6 +97,18 @@ struct PDF: ParsableCommand {
     defer { store.close() }
     var records: [String: [RecordEvent]] = [:]
     for id in ids {
+      let file = store.file(runbook: runbook, deployment: id)
+      // Asked for the record, given none: say so rather than print an empty change record.
+      if !FileManager.default.fileExists(atPath: file.path) {
+        print([
+          .warning(
+            at: SourceLocation(path: where_.display(file)),
+            "runbook serve has kept no run record of \(id) here: its PDF shows no ticks",
+            fix:
+              "tick in the pages runbook serve serves from this root (--root), or give --record-file FILE"
+          )
+        ])
+      }
       do {
         records[id] = try store.events(runbook: runbook, deployment: id)
       } catch {
@@ -104,8 +116,7 @@ struct PDF: ParsableCommand {
           .error(
             at: SourceLocation(path: where_.display(store.file(runbook: runbook, deployment: id))),
             "cannot read the run record: \(error)",
-            fix:
-              "stop any runbook serve that is writing it if it is damaged, or print without --record"
+            fix: "\(error.fix), or print without --record"
           )
         ])
       }

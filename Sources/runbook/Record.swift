@@ -35,7 +35,8 @@ struct Record: ParsableCommand {
       do {
         events = try store.events(runbook: runbook, deployment: id)
       } catch {
-        FileHandle.standardError.write(Data("runbook: error: \(error)\n".utf8))
+        FileHandle.standardError.write(
+          Data("runbook: error: \(error)\n  fix: \(error.fix)\n".utf8))
         throw ExitCode.failure
       }
       let data = RecordFile(

@@ -57,15 +57,31 @@
       && (a.text || "") === (b.text || "") && (a.source || "") === (b.source || "");
   }
 
-  // An event as a record keeps it: known fields only, names and notes cut to their bounds.
+  // What the server refuses (RecordEvent.problem): control characters and bidi controls in keys
+  // and names, control characters but line breaks and tabs in notes, half a surrogate pair,
+  // times that are not ISO 8601, sources that are not a step's hash.
+  var controls = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  var noteControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+  var halfPair = /[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/;
+  var isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+  // Text cut to `length` without splitting a surrogate pair.
+  function cut(text, length) {
+    var kept = String(text || "").slice(0, length);
+    return /[\ud800-\udbff]$/.test(kept) ? kept.slice(0, -1) : kept;
+  }
+  // An event as a record keeps it: known fields only, names and notes cut to their bounds; null
+  // when the server would refuse it (one such event would hold back every event sent with it).
   function clean(event) {
     if (!event || ["tick", "untick", "note"].indexOf(event.type) < 0 || typeof event.step !== "string"
-      || typeof event.time !== "string" || isNaN(new Date(event.time))) return null;
-    return {
-      type: event.type, step: event.step.slice(0, 300), source: String(event.source || "").slice(0, 64),
-      operator: String(event.operator || "").slice(0, 80), time: event.time,
-      text: event.type === "note" ? String(event.text || "").slice(0, 2000) : "",
+      || typeof event.time !== "string" || !isoTime.test(event.time) || isNaN(new Date(event.time))) return null;
+    var kept = {
+      type: event.type, step: cut(event.step, 300), source: String(event.source || ""),
+      operator: cut(event.operator, 80), time: event.time,
+      text: event.type === "note" ? cut(event.text, 2000) : "",
     };
+    if (!kept.step || controls.test(kept.step) || controls.test(kept.operator) || noteControls.test(kept.text)
+      || halfPair.test(kept.step + kept.operator + kept.text) || !/^([0-9a-f]{16})?$/.test(kept.source)) return null;
+    return kept;
   }
 
   // A step's latest tick stands only while the step's text is the one ticked.
@@ -108,12 +124,31 @@
     return all;
   }
 
+  // Events made before the operator gave a name, kept for every tab of this browser: held back
+  // from the server until named, so that no tab sends one unnamed that is then sent named (the
+  // server would have it twice, a conflict no one made).
+  var heldKey = base + ":unnamed";
+  var heldText = "Not shared yet: what you record is sent once you give your name.";
+  function held() { return read(heldKey, []); }
+  function isHeld(event, list) {
+    return (list || held()).some(function (mine) { return sameEvent(mine, event); });
+  }
+
+  // A tick or untick without a name is held until the name comes, and so is any event made
+  // without one while others wait for it.
   function record(event) {
     var list = events();
     list.push(event);
     write(eventsKey, list);
     syncTicks(list);
-    if (!(event.operator === "" && unnamed.length)) share([event]);
+    var waiting = held();
+    if (event.operator === "" && (event.type !== "note" || waiting.length)) {
+      waiting.push(event);
+      write(heldKey, waiting);
+      if (shared) status(heldText);
+      return;
+    }
+    share([event]);
   }
 
   // ---- The shared record of `runbook serve` ----
@@ -122,16 +157,8 @@
   var shared = false;
   var recordURL = "/_runbook/record?runbook=" + encodeURIComponent(body.dataset.runbook || "")
     + "&deployment=" + encodeURIComponent(body.dataset.deployment || "");
+  // runbook serve's token (beyond this machine), kept by live.js from the address serve printed.
   var tokenKey = "runbook:token";
-  (function takeToken() {
-    var match = /[?&]token=([0-9a-f]{64})(&|$)/.exec(window.location.search);
-    if (!match) return;
-    try { window.localStorage.setItem(tokenKey, match[1]); } catch (e) { /* private mode */ }
-    // The token leaves the address bar (and the Referer of every link).
-    if (window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", window.location.pathname + window.location.hash);
-    }
-  })();
   function token() {
     try { return window.localStorage.getItem(tokenKey) || ""; } catch (e) { return ""; }
   }
@@ -144,22 +171,36 @@
     });
   }
 
-  // Sends events to the server, 500 at a time; what fails is sent again at the next sync.
+  // Sends events to the server, 500 at a time, one request after another: two sent at once go
+  // over two connections and may be kept in either order (a note before its tick). What fails
+  // is sent again at the next sync.
+  var sending = Promise.resolve();
   function share(list) {
+    // What the server would refuse stays here: sent with others, it would hold them back too.
+    list = list.filter(function (event) { return clean(event) !== null; });
     if (!shared || !list.length) return;
-    var batch = list.slice(0, 500);
-    fetch(recordURL, {
+    sending = sending.then(function () { return send(list); });
+  }
+  function send(list) {
+    if (!list.length) return undefined;
+    return fetch(recordURL, {
       method: "POST", cache: "no-store",
       headers: { "Content-Type": "application/json", "X-Runbook-Token": token() },
-      body: JSON.stringify({ events: batch }),
+      body: JSON.stringify({ events: list.slice(0, 500) }),
     }).then(function (response) {
       if (response.status === 403) {
         status("Not shared: this server takes ticks only with its token. Open the address runbook serve printed.");
-        return;
+        return undefined;
       }
-      if (!response.ok) throw new Error(String(response.status));
+      if (!response.ok) {
+        // The server's own words (a damaged record file names itself and the fix).
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          status("Not shared: the server could not keep it (" + ((data && data.error) || response.status)
+            + "). Kept in this browser.");
+        });
+      }
       status("Shared through runbook serve.");
-      share(list.slice(500));
+      return send(list.slice(500));
     }).catch(function () {
       status("Not shared yet: the server did not answer. Kept in this browser; sent when it is back.");
     });
@@ -188,17 +229,25 @@
   function sync() {
     if (!serving()) return;
     fetch(recordURL, { cache: "no-store" }).then(function (response) {
-      return response.ok ? response.json() : null;
+      if (response.ok) return response.json();
+      // runbook serve, whose record of this deployment cannot be used: its words name the file
+      // and the fix. (Any other server's error page is not JSON: the record stays here quietly.)
+      return response.json().then(function (data) {
+        if (data && data.error) status("Not shared: the server cannot keep this record (" + data.error + "). Kept in this browser.");
+        return null;
+      }, function () { return null; });
     }).then(function (data) {
       if (!data || data.schema !== schema || !Array.isArray(data.events)) return;
       shared = true;
       var theirs = data.events.map(clean).filter(Boolean);
       merge(theirs);
+      var waiting = held();
       share(events().filter(function (event) {
         return !theirs.some(function (known) { return sameEvent(known, event); })
-          && !unnamed.some(function (held) { return sameEvent(held, event); });
+          && !isHeld(event, waiting) && clean(event) !== null;
       }));
-      status("Shared through runbook serve.");
+      status(waiting.length ? heldText : "Shared through runbook serve.");
+      applyClear(events());
     }).catch(function () { /* not served by runbook serve */ });
   }
 
@@ -377,9 +426,6 @@
     });
   }
 
-  // Events made here before the operator gave a name: named when the name comes.
-  var unnamed = [];
-
   // Asks for the operator's name beside the step just ticked, without stopping the page (a
   // dialog would block the tick until answered).
   function askInline(step) {
@@ -411,18 +457,20 @@
 
   // Keeps the name, and gives it to the events this page recorded without one.
   function nameOperator(value) {
-    var name = String(value || "").trim().slice(0, 80);
+    // Without what the server refuses in a name (a pasted bidi mark would hold back every tick).
+    var name = cut(String(value || "").replace(new RegExp(controls.source, "g"), "").trim(), 80);
     if (!name) return;
     try { window.localStorage.setItem(operatorKey, name); } catch (e) { /* private mode */ }
     var list = events();
     var named = [];
+    var waiting = held();
     list.forEach(function (event) {
-      if (event.operator === "" && unnamed.some(function (mine) { return sameEvent(mine, event); })) {
+      if (event.operator === "" && isHeld(event, waiting)) {
         event.operator = name;
         named.push(event);
       }
     });
-    unnamed = [];
+    write(heldKey, []);
     write(eventsKey, list);
     // Held back until named, so the shared record never has them twice.
     share(named);
@@ -437,7 +485,6 @@
       type: box.checked ? "tick" : "untick", step: box.dataset.step, source: box.dataset.source || sources[box.dataset.step] || "",
       operator: operator(), time: new Date().toISOString(), text: "",
     };
-    if (!made.operator) unnamed.push(made);
     record(made);
     var step = box.closest(".step");
     if (step) step.classList.remove("is-expanded");
@@ -508,22 +555,32 @@
     });
   });
 
-  // "Clear every tick": on a shared record, every step ticked there is unticked there.
-  window.addEventListener("runbook:cleared", function () {
+  // "Clear every tick": on a shared record, every step ticked there before the clear is unticked
+  // there, as of the clear. Kept until the server has taken it: with the server away, the next
+  // sync would otherwise bring every tick back.
+  var clearedKey = base + ":cleared";
+  function applyClear(theirs) {
+    var at = read(clearedKey, null);
+    if (typeof at !== "string") return;
+    try { window.localStorage.removeItem(clearedKey); } catch (e) { /* private mode */ }
+    var all = states(theirs);
+    var unticks = Object.keys(all).filter(function (step) {
+      return all[step].last && all[step].last.type === "tick" && all[step].last.time < at;
+    }).map(function (step) { return { type: "untick", step: step, source: sources[step] || "", operator: operator(), time: at, text: "" }; });
+    var mine = theirs.concat(unticks);
+    write(eventsKey, mine);
+    syncTicks(mine);
+    share(unticks);
     decorate();
+    window.dispatchEvent(new Event("runbook:record"));
+  }
+  window.addEventListener("runbook:cleared", function () {
+    write(heldKey, []);
+    decorate();
+    // Only where this page has met runbook serve's record (a static server has none to clear).
     if (!shared) return;
-    fetch(recordURL, { cache: "no-store" }).then(function (response) { return response.json(); }).then(function (data) {
-      var theirs = (data.events || []).map(clean).filter(Boolean);
-      var all = states(theirs);
-      var now = new Date().toISOString();
-      var unticks = Object.keys(all).filter(function (step) { return all[step].last && all[step].last.type === "tick"; })
-        .map(function (step) { return { type: "untick", step: step, source: sources[step] || "", operator: operator(), time: now, text: "" }; });
-      write(eventsKey, theirs.concat(unticks));
-      syncTicks(theirs.concat(unticks));
-      share(unticks);
-      decorate();
-      window.dispatchEvent(new Event("runbook:record"));
-    }).catch(function () { /* kept here */ });
+    write(clearedKey, new Date().toISOString());
+    sync();
   });
   // runbook serve's events channel (live.js): others' ticks and notes, and a new connection
   // (the server restarted) to sync again.

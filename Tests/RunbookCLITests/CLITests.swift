@@ -609,6 +609,14 @@ import Testing
         atPath: root.appendingPathComponent("Output/fabrikam").path
       ).filter { $0.hasPrefix(".print") } == [])
 
+    // No record kept of contoso: printed, with a warning rather than a silent empty record.
+    let none = try Self.run(["pdf", "contoso", "--record"], in: root)
+    #expect(none.status == 0)
+    #expect(
+      none.stderr.contains(
+        "Records/install-mim-2016-service-and-portal/contoso.sqlite: warning: runbook serve has kept no run record of contoso here: its PDF shows no ticks\n  fix: tick in the pages runbook serve serves from this root (--root), or give --record-file FILE\n"
+      ), "\(none.stderr)")
+
     let other = try Self.run(
       ["pdf", "contoso", "--record-file", "fabrikam-record.json"], in: root)
     #expect(other.status == 1)

@@ -121,6 +121,18 @@ import Testing
       ),
       (
         RecordEvent(
+          type: .note, step: "p/s/1", operator: "Ann", time: "2026-11-28T14:05:00Z",
+          text: "seen\tok\r\nCHG\u{0}42"),
+        "a note may hold line breaks and tabs but no other control characters"
+      ),
+      (
+        RecordEvent(
+          type: .note, step: "p/s/1", operator: "Ann", time: "2026-11-28T14:05:00Z",
+          text: "\u{1B}]0;pwned\u{07}\u{9B}2J"),
+        "a note may hold line breaks and tabs but no other control characters"
+      ),
+      (
+        RecordEvent(
           type: .tick, step: "p/s/1", operator: "Ann", time: "2026-11-28T14:05:00Z", text: "x"),
         "only a note has text"
       ),

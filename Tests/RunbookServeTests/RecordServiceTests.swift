@@ -199,6 +199,51 @@ import Testing
         atPath: fixture.root.appendingPathComponent("Records/\(Self.runbook)/nowhere.sqlite").path))
   }
 
+  // SQLite text reads back up to its first NUL (GRDB), so a note holding one came back cut: a
+  // different event from the one sent, which the page then sent again at every sync.
+  @Test func aNoteWithControlCharactersIsRefusedNotCut() throws {
+    let fixture = try Fixture()
+    let note = RecordEvent(
+      type: .note, step: Self.tick.step, operator: "Bo", time: "2026-11-28T14:06:00Z",
+      text: "CHG0042\u{0}\u{1B}[2J seen")
+    let outcome = fixture.service().answer(Self.post([note]), site: fixture.session.server)
+    #expect(outcome.response.status == 400)
+    #expect(
+      Self.text(outcome.response)
+        == "{\"error\":\"event 1: a note may hold line breaks and tabs but no other control characters\"}\n"
+    )
+    #expect(try fixture.store.events(runbook: Self.runbook, deployment: "fabrikam").isEmpty)
+  }
+
+  // A damaged record file answered 500 with SQLite's words only and told the operator nothing:
+  // the pages said "not shared yet" for ever. Now the answer names the file and the fix, and
+  // standard error says so once.
+  @Test func aDamagedRecordNamesItsFileAndTheFixOnce() throws {
+    let fixture = try Fixture()
+    let file = fixture.store.file(runbook: Self.runbook, deployment: "fabrikam")
+    try FileManager.default.createDirectory(
+      at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(repeating: 0x5A, count: 4096).write(to: file)
+    let lines = Mutex<[String]>([])
+    let service = RecordService(
+      store: fixture.store, token: nil, now: { Self.clock },
+      log: { line in lines.withLock { $0.append(line) } })
+    let site = fixture.session.server
+    let write = service.answer(Self.post([Self.tick]), site: site)
+    let read = service.answer(
+      RecordService.Request(method: "GET", target: Self.query, headers: [:]), site: site)
+    let problem =
+      "the run record \(file.path) cannot be used: SQLite error 26: file is not a database - while executing `SELECT * FROM sqlite_master LIMIT 1`"
+    let fix =
+      "move it aside (mv '\(file.path)' '\(file.path).broken') and restart runbook serve: the open pages send the events they hold again"
+    #expect(write.response.status == 500 && read.response.status == 500)
+    struct Refusal: Decodable { var error: String }
+    #expect(
+      try JSONDecoder().decode(Refusal.self, from: write.response.body).error
+        == "\(problem); fix: \(fix)")
+    #expect(lines.withLock { $0 } == ["runbook: error: \(problem)\n  fix: \(fix)"])
+  }
+
   // The log takes inserts only, and a store opened again (a restarted server) finds it whole.
   @Test func theRecordIsAppendOnlyAndOutlivesItsStore() throws {
     let fixture = try Fixture()

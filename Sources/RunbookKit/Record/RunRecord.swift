@@ -83,6 +83,11 @@ extension RecordEvent {
     if text.count > RecordLimits.noteLength {
       return "a note must be at most \(RecordLimits.noteLength) characters"
     }
+    // SQLite's text reads back up to a NUL (GRDB), and a terminal obeys ESC: a note keeps its
+    // line breaks and tabs, and no other control character.
+    if text.unicodeScalars.contains(where: { $0.isControlInNote }) {
+      return "a note may hold line breaks and tabs but no other control characters"
+    }
     if type != .note && !text.isEmpty { return "only a note has text" }
     if RecordTime.date(time) == nil {
       return "a time must be ISO 8601, such as 2026-11-28T14:05:00.000Z"
@@ -99,6 +104,14 @@ extension Character {
       scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
         || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
+  }
+}
+
+extension Unicode.Scalar {
+  /// C0 and C1 controls other than tab, line feed and carriage return.
+  fileprivate var isControlInNote: Bool {
+    (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D)
+      || (0x7F...0x9F).contains(value)
   }
 }
 

@@ -258,6 +258,16 @@ public struct SiteServer: Sendable {
     // runbook serve: reload on rebuild, show a failed rebuild's errors over the page.
     (function () {
       "use strict";
+      // Beyond this machine, the address serve printed carries the token that writes to the run
+      // record take: kept for record.js on whichever page it opens, and taken out of the address
+      // bar (and so of every Referer).
+      var token = /[?&]token=([0-9a-f]{64})(&|$)/.exec(window.location.search);
+      if (token) {
+        try { window.localStorage.setItem("runbook:token", token[1]); } catch (e) { /* private mode */ }
+        if (window.history && window.history.replaceState) {
+          window.history.replaceState(null, "", window.location.pathname + window.location.hash);
+        }
+      }
       function overlay(text) {
         var box = document.getElementById("runbook-errors");
         if (!text) { if (box) box.remove(); return; }
