@@ -198,6 +198,21 @@ import Testing
 
   static let shared = "document.querySelector('[data-share-status]').textContent"
 
+  /// On a served stage page: Ann names herself, the page reaches the server, she ticks step 1,
+  /// and the server's record holds that tick.
+  static func tickStepOneAsAnn(
+    in browser: BrowserSession, page: BrowserSession.Page, store: RecordStore
+  ) throws {
+    _ = try browser.evaluate("localStorage.setItem('runbook:operator', 'Ann'); true", in: page)
+    #expect(
+      try wait(for: "Shared through runbook serve.", shared, in: browser, page: page)
+        == "Shared through runbook serve.")
+    _ = try browser.evaluate(
+      "document.querySelector('input.verify-box[data-step=\"\(stage)/1\"]').click(); true",
+      in: page)
+    #expect(try serverRecord(["tick \(stage)/1 Ann"], in: store) == ["tick \(stage)/1 Ann"])
+  }
+
   // An imported file may hold events the server refuses (a name with a bidi override, a time
   // JavaScript reads but ISO 8601 does not, a source that is no hash). The page took them, and
   // every batch it sent held them: the server refused the whole batch, so none of the good
@@ -315,17 +330,7 @@ import Testing
     #expect(
       try browser.evaluate("location.pathname + location.search", in: page) as? String == "/")
     try browser.load(try #require(URL(string: base + "\(Self.stage).html")), in: page)
-    _ = try browser.evaluate("localStorage.setItem('runbook:operator', 'Ann'); true", in: page)
-    #expect(
-      try Self.wait(for: "Shared through runbook serve.", Self.shared, in: browser, page: page)
-        == "Shared through runbook serve.")
-    _ = try browser.evaluate(
-      "document.querySelector('input.verify-box[data-step=\"\(Self.stage)/1\"]').click(); true",
-      in: page)
-    #expect(
-      try Self.serverRecord(["tick \(Self.stage)/1 Ann"], in: store) == [
-        "tick \(Self.stage)/1 Ann"
-      ])
+    try Self.tickStepOneAsAnn(in: browser, page: page, store: store)
   }
 
   // A record file serve cannot use (damaged): the page said nothing at all, as if no server
@@ -361,17 +366,7 @@ import Testing
     }
     let browser = try BrowserSession(browser: try #require(Self.chromium))
     let page = try browser.openPage(try #require(URL(string: base + "\(Self.stage).html")))
-    _ = try browser.evaluate("localStorage.setItem('runbook:operator', 'Ann'); true", in: page)
-    #expect(
-      try Self.wait(for: "Shared through runbook serve.", Self.shared, in: browser, page: page)
-        == "Shared through runbook serve.")
-    _ = try browser.evaluate(
-      "document.querySelector('input.verify-box[data-step=\"\(Self.stage)/1\"]').click(); true",
-      in: page)
-    #expect(
-      try Self.serverRecord(["tick \(Self.stage)/1 Ann"], in: store) == [
-        "tick \(Self.stage)/1 Ann"
-      ])
+    try Self.tickStepOneAsAnn(in: browser, page: page, store: store)
     let overview = try browser.openPage(try #require(URL(string: base)))
     #expect(
       try Self.wait(for: "Shared through runbook serve.", Self.shared, in: browser, page: overview)
