@@ -470,8 +470,11 @@
         named.push(event);
       }
     });
-    write(heldKey, []);
+    // The named events first, then the empty hold: another tab syncing between the two writes
+    // must never find the hold empty while the events are still unnamed (it would send them
+    // unnamed, and the server would show a conflict no one made).
     write(eventsKey, list);
+    write(heldKey, []);
     // Held back until named, so the shared record never has them twice.
     share(named);
     decorate();
