@@ -76,7 +76,13 @@ import Testing
       try Self.wait(for: "1 of 16 verified", progress, in: bo, page: overview)
         == "1 of 16 verified")
 
-    // The server stops and starts again: the record is still there.
+    // The page sends its events one after another: the note follows the tick once the tick is
+    // answered. Both are answered (so committed) before the server stops; then it starts again
+    // and the record is still there.
+    let sent = ["tick \(Self.stage)/2 Ann Operator", "note \(Self.stage)/2 Ann Operator"]
+    let written = RecordStore(root: root)
+    #expect(try Self.serverRecord(sent, in: written) == sent)
+    written.close()
     server.stop()
     server = LiveServer(
       session: ServeSession(location: location),
