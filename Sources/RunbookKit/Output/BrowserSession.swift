@@ -125,37 +125,59 @@ final class BrowserSession {
     }
   }
 
+  /// Tabs kept open between jobs and between calls of `print`: a page loaded into a tab that
+  /// printed before reuses what it decoded there (fonts, the images every site shares), which
+  /// made a print about a fifth faster than in a new tab.
+  private var printTabs: [Page] = []
+
   /// Prints every page to its PDF, up to `parallel` tabs at a time. Each PDF is written beside
-  /// its place and renamed over it, so a half-written one never stands there.
+  /// its place and renamed over it, so a half-written one never stands there; `printed` is told
+  /// the job's index as soon as its PDF is in place, while the others still print.
   ///
   /// Page size and margins come from the page's CSS `@page`; there is no header or footer, and
   /// the headings become bookmarks.
-  func print(_ jobs: [(page: URL, pdf: URL)], parallel: Int) throws(Failure) {
-    enum Step { case creating, attaching, loading, printing, closing }
+  func print(
+    _ jobs: [(page: URL, pdf: URL)], parallel: Int, printed: (Int) -> Void = { _ in }
+  ) throws(Failure) {
+    enum Step { case creating, attaching, loading, printing }
     struct Tab {
       var job: Int
       var step: Step
-      var target = ""
-      var session = ""
+      var page = Page(target: "", session: "")
     }
     var queue = Array(jobs.indices.reversed())
     var tabs: [Int: Tab] = [:]  // by the id of the command each waits for
-    var sessions: [String: Int] = [:]  // loading tabs by session, for their load event
-    var waiting: [Int: Tab] = [:]  // loading tabs by job
+    var loading: [String: Tab] = [:]  // loading tabs by session, for their load event
     var done = 0
-    func start() throws(Failure) {
-      while tabs.count + waiting.count < parallel, let job = queue.popLast() {
-        let id = try send("Target.createTarget", ["url": "about:blank"])
-        tabs[id] = Tab(job: job, step: .creating)
+    func navigate(_ tab: Tab) throws(Failure) {
+      var tab = tab
+      tab.step = .loading
+      try send(
+        "Page.navigate", ["url": jobs[tab.job].page.absoluteString], session: tab.page.session)
+      loading[tab.page.session] = tab
+    }
+    /// Gives `page` the next job, or keeps it for the next call when there is none.
+    func next(_ page: Page) throws(Failure) {
+      guard let job = queue.popLast() else {
+        printTabs.append(page)
+        return
+      }
+      try navigate(Tab(job: job, step: .loading, page: page))
+    }
+    let opening = min(max(1, parallel), jobs.count)
+    while tabs.count + loading.count < opening, !queue.isEmpty {
+      if let page = printTabs.popLast() {
+        try next(page)
+      } else if let job = queue.popLast() {
+        tabs[try send("Target.createTarget", ["url": "about:blank"])] = Tab(
+          job: job, step: .creating)
       }
     }
-    try start()
     while done < jobs.count {
       let message = try receive()
       if let method = message["method"] as? String {
         guard method == "Page.loadEventFired", let session = message["sessionId"] as? String,
-          let job = sessions.removeValue(forKey: session),
-          var tab = waiting.removeValue(forKey: job)
+          var tab = loading.removeValue(forKey: session)
         else { continue }
         tab.step = .printing
         let id = try send(
@@ -163,7 +185,7 @@ final class BrowserSession {
           [
             "printBackground": true, "preferCSSPageSize": true, "displayHeaderFooter": false,
             "generateDocumentOutline": true, "transferMode": "ReturnAsBase64",
-          ], session: tab.session)
+          ], session: tab.page.session)
         tabs[id] = tab
         continue
       }
@@ -177,16 +199,14 @@ final class BrowserSession {
       let result = message["result"] as? [String: Any] ?? [:]
       switch tab.step {
       case .creating:
-        tab.target = result["targetId"] as? String ?? ""
+        tab.page.target = result["targetId"] as? String ?? ""
         tab.step = .attaching
-        tabs[try send("Target.attachToTarget", ["targetId": tab.target, "flatten": true])] = tab
+        tabs[try send("Target.attachToTarget", ["targetId": tab.page.target, "flatten": true])] =
+          tab
       case .attaching:
-        tab.session = result["sessionId"] as? String ?? ""
-        tab.step = .loading
-        try send("Page.enable", session: tab.session)
-        try send("Page.navigate", ["url": jobs[tab.job].page.absoluteString], session: tab.session)
-        sessions[tab.session] = tab.job
-        waiting[tab.job] = tab
+        tab.page.session = result["sessionId"] as? String ?? ""
+        try send("Page.enable", session: tab.page.session)
+        try navigate(tab)
       case .printing:
         let pdf = jobs[tab.job].pdf
         guard let base64 = result["data"] as? String, let data = Data(base64Encoded: base64),
@@ -203,11 +223,9 @@ final class BrowserSession {
           unlink(temporary.path)
           throw Failure(description: "cannot write \(pdf.path): \(ErrorReason.of(error))")
         }
-        tab.step = .closing
-        tabs[try send("Target.closeTarget", ["targetId": tab.target])] = tab
-      case .closing:
         done += 1
-        try start()
+        printed(tab.job)
+        try next(tab.page)
       case .loading:
         break
       }

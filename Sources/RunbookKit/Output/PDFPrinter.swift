@@ -32,18 +32,40 @@ public enum PDFPrinter {
   /// entry in the contents: `stage-N` where "STAGE N OF M" first shows, `values` and `sign-off`
   /// where their headings stand after the last stage. Nil when pdftotext fails.
   static func startPages(of pdf: URL, pdftotext: URL) -> [String: Int]? {
-    let process = Process()
-    process.executableURL = pdftotext
-    process.arguments = [pdf.path, "-"]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    let pages = String(decoding: data, as: UTF8.self).components(separatedBy: "\u{0C}")
-    return startPages(inPages: pages)
+    PDFText(pdf, pdftotext: pdftotext)?.startPages()
+  }
+
+  /// pdftotext reading one PDF, started at once and waited for when its text is needed: a
+  /// batch reads each PDF while the browser prints the next ones.
+  final class PDFText {
+    private let process = Process()
+    private let text: URL
+
+    /// Nil when pdftotext cannot start.
+    init?(_ pdf: URL, pdftotext: URL) {
+      text = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "runbook-pdftext-\(getpid())-\(UUID().uuidString).txt")
+      process.executableURL = pdftotext
+      process.arguments = [pdf.path, text.path]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      do { try process.run() } catch { return nil }
+    }
+
+    deinit {
+      if process.isRunning { process.terminate() }
+      try? FileManager.default.removeItem(at: text)
+    }
+
+    /// Waits for pdftotext; nil when it failed.
+    func startPages() -> [String: Int]? {
+      process.waitUntilExit()
+      guard process.terminationStatus == 0,
+        let data = FileManager.default.contents(atPath: text.path)
+      else { return nil }
+      return PDFPrinter.startPages(
+        inPages: String(decoding: data, as: UTF8.self).components(separatedBy: "\u{0C}"))
+    }
   }
 
   /// `startPages(of:pdftotext:)` on the text of each page.
@@ -186,13 +208,18 @@ public enum PDFPrinter {
         copies.append(copy)
         return (page: copy, pdf: job.pdf)
       }
-      try session.print(printing, parallel: parallel)
-      pending = pending.filter { index in
-        guard let starts = startPages(of: jobs[index].pdf, pdftotext: pdftotext),
-          !starts.isEmpty, starts != numbers[index]
-        else { return false }
+      // Each PDF is read back as soon as it is written, while the browser prints the rest.
+      var reading: [Int: PDFText] = [:]
+      try session.print(printing, parallel: parallel) { printed in
+        reading[printed] = PDFText(printing[printed].pdf, pdftotext: pdftotext)
+      }
+      pending = pending.indices.compactMap { position in
+        let index = pending[position]
+        guard let starts = reading[position]?.startPages(), !starts.isEmpty,
+          starts != numbers[index]
+        else { return nil }
         numbers[index] = starts
-        return true
+        return index
       }
     }
   }
