@@ -104,3 +104,92 @@ import Testing
     #expect(again.replacingOccurrences(of: "PowerShell lab", with: "Lab") == first)
   }
 }
+
+/// `.runbook-held`: what the output holds of each site, so that a build need not read every
+/// site's manifest. It only ever saves time: a site is held through it only while every folder
+/// of the site is as it was when the site was whole.
+@Suite struct HeldSummaryTests {
+  static func summaryLines(_ output: URL) throws -> [String: [String]] {
+    let text = try String(
+      contentsOf: output.appendingPathComponent(".runbook-held"), encoding: .utf8)
+    var lines: [String: [String]] = [:]
+    for line in text.split(separator: "\n") {
+      let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      lines[fields[0]] = fields
+    }
+    return lines
+  }
+
+  @Test func itNamesEverySiteWithItsPreKeyAndFolders() throws {
+    let root = try fixtureSite("choices")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    #expect(PreKeyTests.build(root).built == ["editor", "ps"])
+    let lines = try Self.summaryLines(output)
+    #expect(lines.keys.sorted() == ["editor", "ps"])
+    for (id, fields) in lines {
+      let manifest = try #require(
+        OutputWriter.readManifest(output.appendingPathComponent(id).path))
+      #expect(fields[1] == manifest.preKey)
+      #expect(fields[2] == manifest.held)
+      // Then path, inode, time: the site's own folder first, its assets among the rest.
+      let folders = stride(from: 3, to: fields.count, by: 3).map { fields[$0] }
+      #expect(folders.first == "")
+      #expect(folders.contains("assets"))
+      let entry = try #require(HeldSummary(output: output.path).entry(id))
+      #expect(entry.preKey == manifest.preKey)
+      #expect(HeldSummary.matches(entry.folders, site: output.appendingPathComponent(id).path))
+    }
+    // A second build holds both through it, and leaves it as it was.
+    let before = try Data(contentsOf: output.appendingPathComponent(".runbook-held"))
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
+    #expect(try Data(contentsOf: output.appendingPathComponent(".runbook-held")) == before)
+  }
+
+  @Test func aSiteThatLostAFileInAnyFolderIsBuiltAgain() throws {
+    let root = try fixtureSite("choices")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    _ = PreKeyTests.build(root)
+    let site = output.appendingPathComponent("ps")
+    let stagePage = try #require(
+      FileManager.default.subpathsOfDirectory(atPath: site.path).sorted().first {
+        $0.contains("/") && $0.hasSuffix(".html")
+      })
+    for lost in [stagePage, "assets/runbook.css"] {
+      let file = site.appendingPathComponent(lost)
+      try FileManager.default.removeItem(at: file)
+      let report = PreKeyTests.build(root)
+      #expect(report.unchanged == ["editor"], "after removing \(lost)")
+      #expect(FileManager.default.fileExists(atPath: file.path), "\(lost) is back")
+      #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
+    }
+  }
+
+  @Test func aLineThatNoLongerMatchesIsCheckedAgainstTheSite() throws {
+    let root = try fixtureSite("choices")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("Output")
+    let summary = output.appendingPathComponent(".runbook-held")
+    _ = PreKeyTests.build(root)
+    let old = try Data(contentsOf: summary)
+    // ps is written again; a build killed before its summary is saved leaves the old line.
+    let file = root.appendingPathComponent("Content/deployments/ps.yml")
+    try String(contentsOf: file, encoding: .utf8)
+      .replacingOccurrences(of: "name: Lab", with: "name: PowerShell lab")
+      .write(to: file, atomically: true, encoding: .utf8)
+    #expect(PreKeyTests.build(root).unchanged == ["editor"])
+    try old.write(to: summary)
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
+    let ps = try #require(try Self.summaryLines(output)["ps"])
+    #expect(
+      ps[1]
+        == OutputWriter.readManifest(output.appendingPathComponent("ps").path)?.preKey)
+    // Whatever the file holds, the build is right: it reads the sites' manifests instead.
+    try Data("ps\tnot a key\n\u{0}\u{FF}garbage\n".utf8).write(to: summary)
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
+    try FileManager.default.removeItem(at: output.appendingPathComponent("ps/print.html"))
+    try old.write(to: summary)
+    #expect(PreKeyTests.build(root).unchanged == ["editor"])
+  }
+}

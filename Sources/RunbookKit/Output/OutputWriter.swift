@@ -20,9 +20,13 @@ public struct OutputWriter: SiteSink {
   /// into each site: a thousand sites then cost a thousand links, not a thousand copies.
   public static let sharedFolder = ".runbook-shared"
 
+  /// What the folder holds of each site, so that a build need not read every site's manifest.
+  let summary: HeldSummary
+
   public init(folder: URL, waiting: (@Sendable (Int32) -> Void)? = nil) {
     self.folder = folder
     self.waiting = waiting
+    summary = HeldSummary(output: folder.path)
   }
 
   public var place: String { folder.path }
@@ -42,9 +46,11 @@ public struct OutputWriter: SiteSink {
       try Self.makeFolder(staging.path)
       var folders = Set<String>()
       var manifest = "key\t\(site.key ?? "")\n"
-      if let preKey = site.preKey {
-        manifest += Self.preKeyLines(
-          preKey, HeldSite(entry: SiteEntry(site), warnings: site.warnings))
+      let heldLine = site.preKey.map { _ in
+        Self.encode(HeldSite(entry: SiteEntry(site), warnings: site.warnings))
+      }
+      if let preKey = site.preKey, let heldLine {
+        manifest += "\(Self.preKeyLine)\t\(preKey)\n\(Self.heldLine)\t\(heldLine)\n"
       }
       for file in site.files {
         let path = staging.path + "/" + file.path
@@ -66,9 +72,18 @@ public struct OutputWriter: SiteSink {
       if site.key != nil {
         try Self.writeFile(staging.path + "/" + Self.siteManifest, Data(manifest.utf8))
       }
+      // The folders as written, which no one else knows yet; renaming a folder keeps its time.
+      let entry = site.preKey.flatMap { preKey in
+        heldLine.flatMap { heldLine in
+          HeldSummary.folders(of: staging.path, holding: site.files.map(\.path)).map {
+            HeldSummary.Entry(preKey: preKey, held: heldLine, folders: $0)
+          }
+        }
+      }
       // Complete: from here on, an interrupted swap is finished by the next build.
       try Self.rename(staging.path, ready.path)
       try swap(ready: ready, into: destination, id: id)
+      summary.set(id, entry)
     } catch {
       try? fileManager.removeItem(at: staging)
       try? fileManager.removeItem(at: ready)
@@ -251,12 +266,35 @@ public struct OutputWriter: SiteSink {
   /// The site `id` when it was built from what `preKey` stands for and still holds every file
   /// it was built with.
   public func held(_ id: String, preKey: String) -> HeldSite? {
-    let site = folder.appendingPathComponent(id).path
+    let site = folder.path + "/" + id
+    // Its folders as they were when it was whole: no need to read its manifest.
+    if let entry = summary.entry(id), entry.preKey == preKey,
+      HeldSummary.matches(entry.folders, site: site),
+      let held = Self.decode(entry.held), held.entry.id == id
+    {
+      return held
+    }
     guard let manifest = Self.readManifest(site), manifest.preKey == preKey,
-      let held = manifest.held.flatMap(Self.decode), held.entry.id == id,
-      Self.holdsEveryFile(site, manifest.files.keys)
+      let heldLine = manifest.held, let held = Self.decode(heldLine), held.entry.id == id
     else { return nil }
-    return held
+    return remember(id, site: site, files: manifest.files.keys, preKey: preKey, heldLine: heldLine)
+      ? held : nil
+  }
+
+  /// Whether the site holds every one of `files`; its folders go in the summary when it does.
+  /// They are looked at before the files, so that a file removed in between shows as a changed
+  /// folder.
+  @discardableResult
+  private func remember(
+    _ id: String, site: String, files: some Collection<String>, preKey: String, heldLine: String
+  ) -> Bool {
+    let folders = HeldSummary.folders(of: site, holding: files)
+    guard Self.holdsEveryFile(site, files) else {
+      summary.set(id, nil)
+      return false
+    }
+    summary.set(id, folders.map { HeldSummary.Entry(preKey: preKey, held: heldLine, folders: $0) })
+    return true
   }
 
   /// Puts `preKey` and `held` in the manifest of the site `id`, in place of what it says: a new
@@ -268,8 +306,9 @@ public struct OutputWriter: SiteSink {
       !$0.hasPrefix(Self.preKeyLine + "\t") && !$0.hasPrefix(Self.heldLine + "\t")
     }
     guard let first = lines.first else { return }
+    let heldLine = Self.encode(held)
     let text =
-      "\(first)\n" + Self.preKeyLines(preKey, held)
+      "\(first)\n\(Self.preKeyLine)\t\(preKey)\n\(Self.heldLine)\t\(heldLine)\n"
       + lines.dropFirst().map { "\($0)\n" }.joined()
     let temporary = path + ".new-\(getpid())"
     try Self.writeFile(temporary, Data(text.utf8))
@@ -279,11 +318,11 @@ public struct OutputWriter: SiteSink {
       unlink(temporary)
       throw error
     }
-  }
-
-  /// The manifest's lines that say what a site was built from and with.
-  private static func preKeyLines(_ preKey: String, _ held: HeldSite) -> String {
-    "\(preKeyLine)\t\(preKey)\n\(heldLine)\t\(encode(held))\n"
+    // The new manifest changed the site's folder: its time is taken again.
+    let site = folder.path + "/" + id
+    if let manifest = Self.readManifest(site) {
+      remember(id, site: site, files: manifest.files.keys, preKey: preKey, heldLine: heldLine)
+    }
   }
 
   /// Looked up from the site's folder, not from `/`: a build asks this of every file of a
@@ -354,7 +393,12 @@ public struct OutputWriter: SiteSink {
   public func record(_ written: [SiteEntry], runbook: String, keeping ids: Set<String>?) throws
     -> [SiteEntry]
   {
-    try updateManifest(written: written, runbook: runbook, keeping: ids)
+    let sites = try updateManifest(written: written, runbook: runbook, keeping: ids)
+    // Only ever saves time: a build that cannot write it has lost nothing.
+    try? summary.save(keeping: sites.map(\.id)) { data in
+      try writeTopLevel(HeldSummary.file, contents: data)
+    }
+    return sites
   }
 
   /// The index page and the assets, each through a temporary file and a rename.
@@ -401,21 +445,26 @@ public struct OutputWriter: SiteSink {
     }
   }
 
-  /// The sites in the output folder, by id: what `Output/index.html` lists.
+  /// The sites in the output folder, by id: what `Output/index.html` lists. Read as bytes: a
+  /// build reads a thousand lines of it.
   public func sites() -> [SiteEntry] {
     let folder = folder.path
-    guard let text = try? String(contentsOfFile: folder + "/" + Self.manifest, encoding: .utf8)
-    else {
+    guard let data = FileManager.default.contents(atPath: folder + "/" + Self.manifest) else {
       return []
     }
-    return text.split(separator: "\n").compactMap { line in
-      let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-      var info = stat()
-      guard fields.count == 5, stat(folder + "/" + fields[0], &info) == 0 else { return nil }
-      return SiteEntry(
-        id: fields[0], name: fields[1], stages: Int(fields[2]) ?? 0, steps: Int(fields[3]) ?? 0,
-        runbook: fields[4])
-    }.sorted { $0.id < $1.id }
+    let entries = data.withUnsafeBytes { raw in
+      raw.bindMemory(to: UInt8.self).split(separator: UInt8(ascii: "\n")).compactMap {
+        line -> SiteEntry? in
+        let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+          .map { String(decoding: $0, as: UTF8.self) }
+        var info = stat()
+        guard fields.count == 5, stat(folder + "/" + fields[0], &info) == 0 else { return nil }
+        return SiteEntry(
+          id: fields[0], name: fields[1], stages: Int(fields[2]) ?? 0, steps: Int(fields[3]) ?? 0,
+          runbook: fields[4])
+      }
+    }
+    return entries.sorted { $0.id < $1.id }
   }
 
   /// Records what a build wrote: `written` replace their entries; with `keeping`, the runbook's

@@ -1,0 +1,187 @@
+import Foundation
+import Synchronization
+
+/// What the output folder holds of each site, in one file at its top (`.runbook-held`), so that
+/// a build that changes one deployment of a thousand does not open a thousand manifests and look
+/// up twenty thousand files to learn that the other sites are whole.
+///
+/// A line per site: its id, its pre-key, its index entry and warnings (the manifest's `#held`
+/// line), then each folder of the site with its inode and modification time, taken when the site
+/// was known to hold every file. Removing, adding or renaming a file changes the time of its
+/// folder, and a site written again is a new folder: a site whose folders are all as its line
+/// says still holds every file it was built with. A line that does not match sends the build to
+/// the site's own manifest, as before there was this file; so the file only ever saves time, and
+/// a build killed before writing it loses nothing.
+final class HeldSummary: Sendable {
+  static let file = ".runbook-held"
+
+  struct Entry: Sendable, Equatable {
+    var preKey: String
+    /// The index entry and warnings as one line of JSON, as the site's manifest holds them.
+    var held: String
+    var folders: [Folder]
+  }
+
+  /// A folder of a site, relative to the site (`""` is the site's own), as `stat` saw it.
+  struct Folder: Sendable, Equatable {
+    var path: String
+    var inode: UInt64
+    var seconds: Int
+    var nanoseconds: Int
+  }
+
+  private struct State {
+    /// Each known site's line as read (where it lies in `text`), parsed when the site is asked
+    /// for; nil before the file is read.
+    var lines: [String: Range<Int>]?
+    var entries: [String: Entry?] = [:]
+    var changed = false
+  }
+
+  private let output: String
+  private let state = Mutex(State())
+  /// The file's bytes, read once.
+  private let text = Mutex<[UInt8]>([])
+
+  init(output: String) {
+    self.output = output
+  }
+
+  /// The file's lines by site, read on the first call.
+  private func lines(_ state: inout State) -> [String: Range<Int>] {
+    if let lines = state.lines { return lines }
+    let bytes =
+      FileManager.default.contents(atPath: output + "/" + Self.file).map { [UInt8]($0) } ?? []
+    var lines: [String: Range<Int>] = [:]
+    var start = 0
+    while start < bytes.count {
+      var end = start
+      while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+      var tab = start
+      while tab < end && bytes[tab] != UInt8(ascii: "\t") { tab += 1 }
+      if tab < end { lines[String(decoding: bytes[start..<tab], as: UTF8.self)] = start..<end }
+      start = end + 1
+    }
+    text.withLock { $0 = bytes }
+    state.lines = lines
+    return lines
+  }
+
+  /// The entry the file's line for `id` says, if it is well formed.
+  private func parsed(_ id: String, _ lines: [String: Range<Int>]) -> Entry? {
+    guard let range = lines[id] else { return nil }
+    return text.withLock { bytes in bytes.withUnsafeBufferPointer { Self.parse($0[range]) } }
+  }
+
+  /// What the file says of the site `id`; the file is read on the first call.
+  func entry(_ id: String) -> Entry? {
+    let (known, lines) = state.withLock { state in (state.entries[id], self.lines(&state)) }
+    if let known { return known }
+    let entry = parsed(id, lines)
+    state.withLock { $0.entries[id] = .some(entry) }
+    return entry
+  }
+
+  /// Says what the site `id` now is, or that nothing is known of it (nil).
+  func set(_ id: String, _ entry: Entry?) {
+    let (known, lines) = state.withLock { state in (state.entries[id], self.lines(&state)) }
+    let before = known ?? parsed(id, lines)
+    state.withLock { state in
+      state.entries[id] = .some(entry)
+      if before != entry { state.changed = true }
+    }
+  }
+
+  /// Writes the file when an entry changed or a site went: a line for each of `ids` known.
+  func save(keeping ids: [String], write: (Data) throws -> Void) throws {
+    let (entries, lines, changed) = state.withLock { state in
+      (state.entries, self.lines(&state), state.changed)
+    }
+    let known = Set(lines.keys).union(entries.keys)
+    guard changed || !known.subtracting(ids).isEmpty else { return }
+    var text: [UInt8] = []
+    self.text.withLock { bytes in
+      for id in ids {
+        if let entry = entries[id] {
+          if let entry { text += Self.line(id, entry).utf8 }
+        } else if let range = lines[id] {
+          // A line no one asked about is kept as it was read.
+          text += bytes[range]
+          text.append(UInt8(ascii: "\n"))
+        }
+      }
+    }
+    try write(Data(text))
+    state.withLock { $0.changed = false }
+  }
+
+  /// The folders of the site at `site` that hold `paths` (and the site's own), as they are
+  /// now; nil when one cannot be looked up or its name cannot stand in the file.
+  static func folders(of site: String, holding paths: some Sequence<String>) -> [Folder]? {
+    var names: Set<String> = [""]
+    for path in paths {
+      var folder = path[...]
+      while let slash = folder.lastIndex(of: "/") {
+        folder = folder[..<slash]
+        // Its own folders are in already when it is.
+        guard names.insert(String(folder)).inserted else { break }
+      }
+    }
+    guard !names.contains(where: { $0.contains("\t") || $0.contains("\n") }) else { return nil }
+    let directory = open(site, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard directory >= 0 else { return nil }
+    defer { close(directory) }
+    var folders: [Folder] = []
+    for name in names.sorted() {
+      guard let folder = look(name, in: directory) else { return nil }
+      folders.append(folder)
+    }
+    return folders
+  }
+
+  /// Whether every one of `folders` is still as it was.
+  static func matches(_ folders: [Folder], site: String) -> Bool {
+    let directory = open(site, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard directory >= 0 else { return false }
+    defer { close(directory) }
+    return folders.allSatisfy { look($0.path, in: directory) == $0 }
+  }
+
+  private static func look(_ name: String, in directory: Int32) -> Folder? {
+    var info = stat()
+    let found = name.isEmpty ? fstat(directory, &info) : fstatat(directory, name, &info, 0)
+    guard found == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+    return Folder(
+      path: name, inode: UInt64(info.st_ino), seconds: info.st_mtim.tv_sec,
+      nanoseconds: info.st_mtim.tv_nsec)
+  }
+
+  /// `id`, pre-key, held, then path, inode and `seconds.nanoseconds` of each folder: fields
+  /// split by tabs, which none of them holds (JSON writes a tab as `\t`).
+  private static func line(_ id: String, _ entry: Entry) -> String {
+    var fields = [id, entry.preKey, entry.held]
+    for folder in entry.folders {
+      fields += [folder.path, String(folder.inode), "\(folder.seconds).\(folder.nanoseconds)"]
+    }
+    return fields.joined(separator: "\t") + "\n"
+  }
+
+  private static func parse(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Entry? {
+    let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map {
+      String(decoding: $0, as: UTF8.self)
+    }
+    guard fields.count >= 3, (fields.count - 3) % 3 == 0 else { return nil }
+    var folders: [Folder] = []
+    var index = 3
+    while index < fields.count {
+      let time = fields[index + 2].utf8.split(separator: UInt8(ascii: "."))
+      guard let inode = UInt64(fields[index + 1]), time.count == 2,
+        let seconds = Int(Substring(time[0])), let nanoseconds = Int(Substring(time[1]))
+      else { return nil }
+      folders.append(
+        Folder(path: fields[index], inode: inode, seconds: seconds, nanoseconds: nanoseconds))
+      index += 3
+    }
+    return Entry(preKey: fields[1], held: fields[2], folders: folders)
+  }
+}
