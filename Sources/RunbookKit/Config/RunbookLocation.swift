@@ -20,7 +20,19 @@ public struct RunbookLocation: Sendable {
 
   /// `path` as diagnostics show it: relative to the root when it is inside it.
   public func display(_ url: URL) -> String {
-    let full = url.standardizedFileURL.path
+    display(standardized: url.standardizedFileURL.path)
+  }
+
+  /// `display(URL(fileURLWithPath: path))`, without making a URL when `path` has no `.` or
+  /// `..` to take out: a build names a thousand deployment files.
+  public func display(path: String) -> String {
+    guard !path.contains("/.") && !path.contains("//") && path.hasPrefix("/") else {
+      return display(URL(fileURLWithPath: path))
+    }
+    return display(standardized: path)
+  }
+
+  private func display(standardized full: String) -> String {
     let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
     return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
   }

@@ -167,13 +167,24 @@ private extension SiteBuilder {
       return nil
     }
     let files = ParallelWork.map(count: urls.count) { index in
-      let path = location.display(urls[index])
+      let full = urls[index].path
+      let path = location.display(path: full)
       return DeploymentFile(
-        id: urls[index].deletingPathExtension().lastPathComponent, path: path,
+        id: Self.deploymentID(full) ?? urls[index].deletingPathExtension().lastPathComponent,
+        path: path,
         text: Result { () throws(DiagnosticError) in try YAMLFile.read(urls[index], path: path) })
     }
     return Loaded(
       runbook: runbook, templates: templates, files: files, definitionText: definitionText)
+  }
+
+  /// The file's name without `.yml` or `.yaml`; nil for any other name.
+  static func deploymentID(_ path: String) -> String? {
+    let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+    for suffix in [".yml", ".yaml"] where name.hasSuffix(suffix) && name.count > suffix.count {
+      return String(name.dropLast(suffix.count))
+    }
+    return nil
   }
 
   /// A deployment file parsed and checked against the definition: its values are known good
