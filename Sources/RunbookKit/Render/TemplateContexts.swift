@@ -19,6 +19,16 @@ struct SiteFacts: Sendable, Hashable {
   var buildDate: String
 }
 
+extension SiteFacts: FastTemplateData {
+  var plain: [String: Any] {
+    [
+      "runbookTitle": runbookTitle, "version": version, "deploymentName": deploymentName,
+      "deploymentId": deploymentId, "deploymentHash": deploymentHash, "runbookId": runbookId,
+      "stageList": stageList, "sourceList": sourceList, "buildDate": buildDate,
+    ]
+  }
+}
+
 /// A context whose keys are its own properties, then those of the site's facts.
 protocol PageContext {
   var facts: SiteFacts { get }
@@ -34,8 +44,12 @@ enum TemplateData {
     case is String, is Int, is Bool, is Double: return value
     case let fast as FastTemplateData: return fast.plain
     case let array as [Any]: return array.map(plain)
-    default: break
+    default: return reflected(value)
     }
+  }
+
+  /// `plain` by reflection alone for `value` itself (what a `FastTemplateData` must equal).
+  static func reflected(_ value: Any) -> Any {
     let mirror = Mirror(reflecting: value)
     guard mirror.displayStyle == .struct else { return value }
     var dictionary: [String: Any] = [:]
@@ -62,14 +76,23 @@ protocol FastTemplateData {
   var plain: [String: Any] { get }
 }
 
+extension Dictionary where Key == String, Value == Any {
+  /// Sets `key` when `value` is there: a nil optional is a key a template does not find.
+  fileprivate mutating func set(_ key: String, _ value: Any?) {
+    if let value { self[key] = value }
+  }
+}
+
 /// A link of the pager: a stage of the runbook, or a page of the docs before or after it.
-struct PagerLink: Sendable, Hashable {
+struct PagerLink: Sendable, Hashable, FastTemplateData {
   var href: String
   var title: String
+
+  var plain: [String: Any] { ["href": href, "title": title] }
 }
 
 /// A step, on a stage page and on the print page.
-struct StepContext: Sendable, Hashable {
+struct StepContext: Sendable, Hashable, FastTemplateData {
   /// `16`, or `2.3` for step 3 of the stage's second sub-procedure: the step's id is `step-2.3`.
   var number: String
   /// The number within its procedure, for an ordered list's `value`.
@@ -85,6 +108,18 @@ struct StepContext: Sendable, Hashable {
   /// The step's first words, value spans kept: its entry in the list of steps, and the name of
   /// its tick box ("Verify step 3: …").
   var summaryHTML: String
+
+  /// A print page holds every step: read by reflection, they were most of its rendering.
+  var plain: [String: Any] {
+    var plain: [String: Any] = [
+      "number": number, "value": value, "html": html, "summaryHTML": summaryHTML,
+    ]
+    plain.set("key", key)
+    plain.set("source", source)
+    plain.set("noteHTML", noteHTML)
+    plain.set("leadHTML", leadHTML)
+    return plain
+  }
 }
 
 /// `stage.mustache`: one stage of the runbook.
@@ -124,7 +159,7 @@ struct StagePage: PageContext, Sendable, Hashable {
 }
 
 /// A row of the values sheet.
-struct ValueRow: Sendable, Hashable {
+struct ValueRow: Sendable, Hashable, FastTemplateData {
   var key: String
   /// The key with a break opportunity after each `_`: a narrow column breaks it between its
   /// words (`password_registration_<wbr>host`), never inside one.
@@ -133,11 +168,18 @@ struct ValueRow: Sendable, Hashable {
   var kind: String
   var valueHTML: String
   var uses: Int
+
+  var plain: [String: Any] {
+    [
+      "key": key, "keyHTML": keyHTML, "description": description, "kind": kind,
+      "valueHTML": valueHTML, "uses": uses,
+    ]
+  }
 }
 
 /// `overview.mustache`: a deployment's front page.
 struct OverviewPage: PageContext, Sendable, Hashable {
-  struct Stage: Sendable, Hashable {
+  struct Stage: Sendable, Hashable, FastTemplateData {
     var number: Int
     var titleHTML: String
     /// `page/stage`: where the browser counts its ticks.
@@ -147,9 +189,17 @@ struct OverviewPage: PageContext, Sendable, Hashable {
     var oneStep: Bool
     /// The stage of the page showing the list (stage pages only).
     var current = false
+
+    /// Every stage page lists every stage.
+    var plain: [String: Any] {
+      [
+        "number": number, "titleHTML": titleHTML, "id": id, "href": href, "steps": steps,
+        "oneStep": oneStep, "current": current,
+      ]
+    }
   }
 
-  struct Page: Sendable, Hashable {
+  struct Page: Sendable, Hashable, FastTemplateData {
     var title: String
     var titleHTML: String
     var stages: [Stage]
@@ -162,6 +212,13 @@ struct OverviewPage: PageContext, Sendable, Hashable {
       (self.title, self.titleHTML, self.stages) = (title, titleHTML, stages)
       self.references = references
       hasReferences = !references.isEmpty
+    }
+
+    var plain: [String: Any] {
+      [
+        "title": title, "titleHTML": titleHTML, "stages": stages.map(\.plain),
+        "references": references.map(\.plain), "hasReferences": hasReferences,
+      ]
     }
   }
 
@@ -207,7 +264,7 @@ struct OverviewPage: PageContext, Sendable, Hashable {
 
 /// `print.mustache`: the whole runbook on one page, for the change record.
 struct PrintPage: PageContext, Sendable, Hashable {
-  struct Stage: Sendable, Hashable {
+  struct Stage: Sendable, Hashable, FastTemplateData {
     var stageNumber: Int
     var titleHTML: String
     var pageTitleHTML: String
@@ -215,12 +272,25 @@ struct PrintPage: PageContext, Sendable, Hashable {
     var outroHTML: String
     var steps: [StepContext]
     var preambleHTML: String?
+
+    var plain: [String: Any] {
+      var plain: [String: Any] = [
+        "stageNumber": stageNumber, "titleHTML": titleHTML, "pageTitleHTML": pageTitleHTML,
+        "introHTML": introHTML, "outroHTML": outroHTML, "steps": steps.map(\.plain),
+      ]
+      plain.set("preambleHTML", preambleHTML)
+      return plain
+    }
   }
 
-  struct Reference: Sendable, Hashable {
+  struct Reference: Sendable, Hashable, FastTemplateData {
     var titleHTML: String
     var pageTitleHTML: String
     var html: String
+
+    var plain: [String: Any] {
+      ["titleHTML": titleHTML, "pageTitleHTML": pageTitleHTML, "html": html]
+    }
   }
 
   let facts: SiteFacts
