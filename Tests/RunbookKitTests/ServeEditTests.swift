@@ -70,6 +70,27 @@ import Testing
     #expect(after == Self.files(ServeSession(location: RunbookLocation(root: root))))
   }
 
+  /// Swift's strings are equal when they are canonically equivalent: an `é` of one code point
+  /// and an `e` with a combining accent. The memo kept renderings by such strings, so the page
+  /// stayed as the other spelling had rendered it.
+  @Test func anEditThatOnlyRespellsAnAccentIsServedAsWritten() throws {
+    let root = try fixtureSite("includes")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let location = RunbookLocation(root: root)
+    let include = root.appendingPathComponent("Content/pages/common/server-name.md")
+    try "the caf\u{E9} server CORPIDM\n".write(to: include, atomically: true, encoding: .utf8)
+    let session = ServeSession(location: location)
+    #expect(session.firstReport.built == ["lab"])
+    let decomposed = "the cafe\u{301} server CORPIDM\n"
+    #expect(decomposed == "the caf\u{E9} server CORPIDM\n")
+    try decomposed.write(to: include, atomically: true, encoding: .utf8)
+    #expect(session.rebuild().event == .reloaded)
+    let stage = String(
+      decoding: Self.files(session)["lab/page/stage.html"] ?? Data(), as: UTF8.self)
+    #expect(Array(stage.utf8).firstRange(of: Array("cafe\u{301} server".utf8)) != nil)
+    #expect(Self.files(session) == Self.files(ServeSession(location: location)))
+  }
+
   @Test func byteSearchFindsWhatFoundationFinds() {
     func first(_ needle: String, _ text: String, from start: Int = 0) -> Int? {
       var text = text

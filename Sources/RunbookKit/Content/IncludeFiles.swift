@@ -11,6 +11,17 @@ public struct IncludeFiles: Sendable, Hashable {
     public var body: String
     /// Lines of front matter before the body.
     public var bodyLineOffset: Int
+
+    /// The body byte for byte (`ExactText`): a page's memo entries are keyed by its includes.
+    public static func == (left: Self, right: Self) -> Bool {
+      left.path == right.path && left.bodyLineOffset == right.bodyLineOffset
+        && ExactText.equal(left.body, right.body)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(path)
+      ExactText.hash(body, into: &hasher)
+    }
   }
 
   /// nil for a path that names no readable file.

@@ -81,6 +81,15 @@ struct TemplateKey: Hashable, Sendable {
 struct SummaryKey: Hashable, Sendable {
   var html: String
   var limit: Int?
+
+  static func == (left: Self, right: Self) -> Bool {
+    left.limit == right.limit && ExactText.equal(left.html, right.html)
+  }
+
+  func hash(into hasher: inout Hasher) {
+    ExactText.hash(html, into: &hasher)
+    hasher.combine(limit)
+  }
 }
 
 struct GateKey: Hashable, Sendable {
@@ -96,11 +105,45 @@ extension StagePage {
     hasher.combine(pageTitle)
     hasher.combine(stageSlug)
     hasher.combine(stageNumber)
-    hasher.combine(introHTML)
-    hasher.combine(outroHTML)
+    ExactText.hash(introHTML, into: &hasher)
+    ExactText.hash(outroHTML, into: &hasher)
     hasher.combine(steps)
     hasher.combine(previous)
     hasher.combine(next)
+  }
+
+  /// Every property; the page's own text byte for byte (`ExactText`).
+  static func == (left: Self, right: Self) -> Bool {
+    left.facts == right.facts && left.pageTitle == right.pageTitle
+      && ExactText.equal(left.pageTitleHTML, right.pageTitleHTML)
+      && left.stageTitle == right.stageTitle
+      && ExactText.equal(left.stageTitleHTML, right.stageTitleHTML)
+      && left.stageSlug == right.stageSlug && left.stageNumber == right.stageNumber
+      && left.stageCount == right.stageCount && left.stepCount == right.stepCount
+      && left.oneStep == right.oneStep && ExactText.equal(left.preambleHTML, right.preambleHTML)
+      && ExactText.equal(left.introHTML, right.introHTML)
+      && ExactText.equal(left.outroHTML, right.outroHTML) && left.steps == right.steps
+      && left.previous == right.previous && left.next == right.next
+      && left.before == right.before && left.after == right.after
+      && left.isReference == right.isReference && left.stageMenu == right.stageMenu
+      && left.hasSteps == right.hasSteps && left.stepList == right.stepList
+  }
+}
+
+extension StepContext {
+  /// Its text byte for byte (`ExactText`): stage pages are kept by their steps.
+  static func == (left: Self, right: Self) -> Bool {
+    left.number == right.number && left.value == right.value && left.key == right.key
+      && left.source == right.source && ExactText.equal(left.html, right.html)
+      && ExactText.equal(left.noteHTML, right.noteHTML)
+      && ExactText.equal(left.leadHTML, right.leadHTML)
+      && ExactText.equal(left.summaryHTML, right.summaryHTML)
+  }
+
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(number)
+    ExactText.hash(html, into: &hasher)
+    ExactText.hash(noteHTML, into: &hasher)
   }
 }
 
