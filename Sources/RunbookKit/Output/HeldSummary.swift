@@ -53,14 +53,10 @@ final class HeldSummary: Sendable {
     let bytes =
       FileManager.default.contents(atPath: output + "/" + Self.file).map { [UInt8]($0) } ?? []
     var lines: [String: Range<Int>] = [:]
-    var start = 0
-    while start < bytes.count {
-      var end = start
-      while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-      var tab = start
-      while tab < end && bytes[tab] != UInt8(ascii: "\t") { tab += 1 }
-      if tab < end { lines[String(decoding: bytes[start..<tab], as: UTF8.self)] = start..<end }
-      start = end + 1
+    bytes.withUnsafeBufferPointer { buffer in
+      TabbedLines.each(in: buffer) { line, tab in
+        lines[String(decoding: buffer[line.lowerBound..<tab], as: UTF8.self)] = line
+      }
     }
     text.withLock { $0 = bytes }
     state.lines = lines
@@ -183,5 +179,22 @@ final class HeldSummary: Sendable {
       index += 3
     }
     return Entry(preKey: fields[1], held: fields[2], folders: folders)
+  }
+}
+
+/// Lines of `name<TAB>rest`, as the output's own files hold them, read as bytes.
+enum TabbedLines {
+  /// Calls `body` with each line's range and the offset of its first tab; lines without one are
+  /// passed over.
+  static func each(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int) -> Void) {
+    var start = 0
+    while start < bytes.count {
+      var end = start
+      while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+      var tab = start
+      while tab < end && bytes[tab] != UInt8(ascii: "\t") { tab += 1 }
+      if tab < end { body(start..<end, tab) }
+      start = end + 1
+    }
   }
 }

@@ -234,23 +234,15 @@ public struct OutputWriter: SiteSink {
     var files: [String: String] = [:]
     data.withUnsafeBytes { raw in
       let bytes = raw.bindMemory(to: UInt8.self)
-      var start = 0
-      while start < bytes.count {
-        var end = start
-        while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-        var tab = start
-        while tab < end && bytes[tab] != UInt8(ascii: "\t") { tab += 1 }
-        if tab < end {
-          let name = String(decoding: bytes[start..<tab], as: UTF8.self)
-          let value = String(decoding: bytes[(tab + 1)..<end], as: UTF8.self)
-          switch name {
-          case "key": key = value
-          case preKeyLine: preKey = value
-          case heldLine: held = value
-          default: files[name] = value
-          }
+      TabbedLines.each(in: bytes) { line, tab in
+        let name = String(decoding: bytes[line.lowerBound..<tab], as: UTF8.self)
+        let value = String(decoding: bytes[(tab + 1)..<line.upperBound], as: UTF8.self)
+        switch name {
+        case "key": key = value
+        case preKeyLine: preKey = value
+        case heldLine: held = value
+        default: files[name] = value
         }
-        start = end + 1
       }
     }
     return (key, files, preKey, held)
