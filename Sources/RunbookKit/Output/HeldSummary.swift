@@ -41,7 +41,7 @@ final class HeldSummary: Sendable {
   private let output: String
   private let state = Mutex(State())
   /// The file's bytes, read once.
-  private let text = Mutex<[UInt8]>([])
+  private let text = Mutex(Data())
 
   init(output: String) {
     self.output = output
@@ -50,15 +50,16 @@ final class HeldSummary: Sendable {
   /// The file's lines by site, read on the first call.
   private func lines(_ state: inout State) -> [String: Range<Int>] {
     if let lines = state.lines { return lines }
-    let bytes =
-      FileManager.default.contents(atPath: output + "/" + Self.file).map { [UInt8]($0) } ?? []
+    // Read once and kept as it was read, not copied: at 10,000 sites it is 5 MB.
+    let data = FileManager.default.contents(atPath: output + "/" + Self.file) ?? Data()
     var lines: [String: Range<Int>] = [:]
-    bytes.withUnsafeBufferPointer { buffer in
+    data.withUnsafeBytes { raw in
+      let buffer = raw.bindMemory(to: UInt8.self)
       TabbedLines.each(in: buffer) { line, tab in
         lines[String(decoding: buffer[line.lowerBound..<tab], as: UTF8.self)] = line
       }
     }
-    text.withLock { $0 = bytes }
+    text.withLock { $0 = data }
     state.lines = lines
     return lines
   }
@@ -66,7 +67,9 @@ final class HeldSummary: Sendable {
   /// The entry the file's line for `id` says, if it is well formed.
   private func parsed(_ id: String, _ lines: [String: Range<Int>]) -> Entry? {
     guard let range = lines[id] else { return nil }
-    return text.withLock { bytes in bytes.withUnsafeBufferPointer { Self.parse($0[range]) } }
+    return text.withLock { data in
+      data.withUnsafeBytes { Self.parse($0.bindMemory(to: UInt8.self)[range]) }
+    }
   }
 
   /// What the file says of the site `id`; the file is read on the first call.
@@ -95,19 +98,21 @@ final class HeldSummary: Sendable {
     }
     let known = Set(lines.keys).union(entries.keys)
     guard changed || !known.subtracting(ids).isEmpty else { return }
-    var text: [UInt8] = []
-    self.text.withLock { bytes in
+    var text = Data()
+    self.text.withLock { data in
+      text.reserveCapacity(data.count + 4096)
       for id in ids {
         if let entry = entries[id] {
-          if let entry { text += Self.line(id, entry).utf8 }
+          if let entry { text.append(contentsOf: Self.line(id, entry).utf8) }
         } else if let range = lines[id] {
           // A line no one asked about is kept as it was read.
-          text += bytes[range]
+          text.append(
+            data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)])
           text.append(UInt8(ascii: "\n"))
         }
       }
     }
-    try write(Data(text))
+    try write(text)
     state.withLock { $0.changed = false }
   }
 
