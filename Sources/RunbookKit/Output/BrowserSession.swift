@@ -152,8 +152,11 @@ final class BrowserSession {
     func navigate(_ tab: Tab) throws(Failure) {
       var tab = tab
       tab.step = .loading
-      try send(
-        "Page.navigate", ["url": jobs[tab.job].page.absoluteString], session: tab.page.session)
+      // Its answer is read too: a page that cannot load says so there, with no load event.
+      tabs[
+        try send(
+          "Page.navigate", ["url": jobs[tab.job].page.absoluteString], session: tab.page.session)
+      ] = tab
       loading[tab.page.session] = tab
     }
     /// Gives `page` the next job, or keeps it for the next call when there is none.
@@ -164,8 +167,8 @@ final class BrowserSession {
       }
       try navigate(Tab(job: job, step: .loading, page: page))
     }
-    let opening = min(max(1, parallel), jobs.count)
-    while tabs.count + loading.count < opening, !queue.isEmpty {
+    // One job for each tab that opens, a kept one or a new one.
+    for _ in 0..<min(max(1, parallel), jobs.count) {
       if let page = printTabs.popLast() {
         try next(page)
       } else if let job = queue.popLast() {
@@ -227,7 +230,12 @@ final class BrowserSession {
         printed(tab.job)
         try next(tab.page)
       case .loading:
-        break
+        if let reason = result["errorText"] as? String, !reason.isEmpty {
+          throw Failure(
+            description:
+              "\(jobs[tab.job].page.lastPathComponent): the browser could not load it: \(reason)"
+          )
+        }
       }
     }
   }

@@ -53,7 +53,10 @@ public enum PDFPrinter {
     }
 
     deinit {
-      if process.isRunning { process.terminate() }
+      if process.isRunning {
+        process.terminate()
+        process.waitUntilExit()
+      }
       try? FileManager.default.removeItem(at: text)
     }
 
@@ -196,12 +199,12 @@ public enum PDFPrinter {
     var pending = Array(jobs.indices)
     var copies: [URL] = []
     defer { for copy in copies { try? FileManager.default.removeItem(at: copy) } }
-    for _ in 0..<3 where !pending.isEmpty {
+    for round in 0..<3 where !pending.isEmpty {
       let printing = pending.map { index in
         let job = jobs[index]
         guard let html = try? String(contentsOf: job.page, encoding: .utf8) else { return job }
         let copy = job.page.deletingLastPathComponent().appendingPathComponent(
-          ".print-numbered-\(getpid()).html")
+          ".print-numbered-\(getpid())-\(round).html")
         guard (try? Data(numbering(html, numbers[index]).utf8).write(to: copy)) != nil else {
           return job
         }
