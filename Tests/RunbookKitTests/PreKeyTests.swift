@@ -120,76 +120,119 @@ import Testing
     return lines
   }
 
-  @Test func itNamesEverySiteWithItsPreKeyAndFolders() throws {
+  /// Long enough for a folder's time to prove that nothing changed since (`settled`).
+  static func settle() { Thread.sleep(forTimeInterval: 0.25) }
+
+  /// The choices fixture with a third site, `plain`, beside `editor` and `ps`.
+  static func site() throws -> URL {
     let root = try fixtureSite("choices")
+    try "name: Plain lab\nvalues:\n  server: IDM01\n".write(
+      to: root.appendingPathComponent("Content/deployments/plain.yml"), atomically: true,
+      encoding: .utf8)
+    return root
+  }
+
+  /// Builds after changing `plain`'s file: only a build that writes a site saves the summary.
+  static func buildWritingPlain(_ root: URL) throws -> BuildReport {
+    let file = root.appendingPathComponent("Content/deployments/plain.yml")
+    try (String(contentsOf: file, encoding: .utf8) + "# \(UUID())\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    return PreKeyTests.build(root)
+  }
+
+  @Test func itNamesEverySiteWithItsPreKeyAndFoldersOnceTheyHaveSettled() throws {
+    let root = try Self.site()
     defer { try? FileManager.default.removeItem(at: root) }
     let output = root.appendingPathComponent("Output")
-    #expect(PreKeyTests.build(root).built == ["editor", "ps"])
+    let summary = output.appendingPathComponent(".runbook-held")
+    #expect(PreKeyTests.build(root).built == ["editor", "plain", "ps"])
+    // Sites written a moment ago are not noted: a file removed within the same tick of the
+    // clock would leave their folders' times as they are.
+    #expect(!FileManager.default.fileExists(atPath: summary.path))
+    Self.settle()
+    #expect(try Self.buildWritingPlain(root).unchanged == ["editor", "ps"])
     let lines = try Self.summaryLines(output)
     #expect(lines.keys.sorted() == ["editor", "ps"])
     for (id, fields) in lines {
-      let manifest = try #require(
-        OutputWriter.readManifest(output.appendingPathComponent(id).path))
+      let site = output.appendingPathComponent(id)
+      let manifest = try #require(OutputWriter.readManifest(site.path))
       #expect(fields[1] == manifest.preKey)
       #expect(fields[2] == manifest.held)
       // Then path, inode, time: the site's own folder first, its assets among the rest.
       let folders = stride(from: 3, to: fields.count, by: 3).map { fields[$0] }
       #expect(folders.first == "")
       #expect(folders.contains("assets"))
+      var info = stat()
+      #expect(stat(site.path, &info) == 0 && fields[4] == String(info.st_ino))
       let entry = try #require(HeldSummary(output: output.path).entry(id))
       #expect(entry.preKey == manifest.preKey)
-      #expect(HeldSummary.matches(entry.folders, site: output.appendingPathComponent(id).path))
+      #expect(HeldSummary.matches(entry.folders, site: site.path))
     }
-    // A second build holds both through it, and leaves it as it was.
-    let before = try Data(contentsOf: output.appendingPathComponent(".runbook-held"))
-    #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
-    #expect(try Data(contentsOf: output.appendingPathComponent(".runbook-held")) == before)
+    // A build with nothing to change holds them through it, and writes nothing.
+    let before = try Data(contentsOf: summary)
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "plain", "ps"])
+    #expect(try Data(contentsOf: summary) == before)
   }
 
   @Test func aSiteThatLostAFileInAnyFolderIsBuiltAgain() throws {
-    let root = try fixtureSite("choices")
+    let root = try Self.site()
     defer { try? FileManager.default.removeItem(at: root) }
     let output = root.appendingPathComponent("Output")
     _ = PreKeyTests.build(root)
+    Self.settle()
+    _ = try Self.buildWritingPlain(root)
     let site = output.appendingPathComponent("ps")
     let stagePage = try #require(
       FileManager.default.subpathsOfDirectory(atPath: site.path).sorted().first {
         $0.contains("/") && $0.hasSuffix(".html")
       })
-    for lost in [stagePage, "assets/runbook.css"] {
+    for lost in [stagePage, "assets/runbook.css", "print.html"] {
+      #expect(try Self.summaryLines(output)["ps"] != nil, "ps is noted before \(lost) goes")
       let file = site.appendingPathComponent(lost)
       try FileManager.default.removeItem(at: file)
-      let report = PreKeyTests.build(root)
-      #expect(report.unchanged == ["editor"], "after removing \(lost)")
+      #expect(PreKeyTests.build(root).unchanged == ["editor", "plain"], "after removing \(lost)")
       #expect(FileManager.default.fileExists(atPath: file.path), "\(lost) is back")
-      #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
+      Self.settle()
+      #expect(try Self.buildWritingPlain(root).unchanged == ["editor", "ps"])
     }
   }
 
   @Test func aLineThatNoLongerMatchesIsCheckedAgainstTheSite() throws {
-    let root = try fixtureSite("choices")
+    let root = try Self.site()
     defer { try? FileManager.default.removeItem(at: root) }
     let output = root.appendingPathComponent("Output")
     let summary = output.appendingPathComponent(".runbook-held")
+    let print = output.appendingPathComponent("ps/print.html")
     _ = PreKeyTests.build(root)
+    Self.settle()
+    _ = try Self.buildWritingPlain(root)
     let old = try Data(contentsOf: summary)
-    // ps is written again; a build killed before its summary is saved leaves the old line.
-    let file = root.appendingPathComponent("Content/deployments/ps.yml")
-    try String(contentsOf: file, encoding: .utf8)
-      .replacingOccurrences(of: "name: Lab", with: "name: PowerShell lab")
-      .write(to: file, atomically: true, encoding: .utf8)
-    #expect(PreKeyTests.build(root).unchanged == ["editor"])
+    #expect(try Self.summaryLines(output)["ps"] != nil)
+    // ps is written again under the same pre-key; a build killed before saving the summary
+    // leaves the old line, which names the folder ps had.
+    try FileManager.default.removeItem(at: print)
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "plain"])
     try old.write(to: summary)
-    #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
+    Self.settle()
+    #expect(try Self.buildWritingPlain(root).unchanged == ["editor", "ps"])
+    var info = stat()
+    #expect(stat(output.appendingPathComponent("ps").path, &info) == 0)
+    #expect(try Self.summaryLines(output)["ps"]?[4] == String(info.st_ino))
+    // The old line does not hide a file lost since.
+    try FileManager.default.removeItem(at: print)
+    try old.write(to: summary)
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "plain"])
+    #expect(FileManager.default.fileExists(atPath: print.path))
+    // Nor does a line that names no folder, whatever else it says.
+    Self.settle()
+    _ = try Self.buildWritingPlain(root)
     let ps = try #require(try Self.summaryLines(output)["ps"])
-    #expect(
-      ps[1]
-        == OutputWriter.readManifest(output.appendingPathComponent("ps").path)?.preKey)
+    try FileManager.default.removeItem(at: print)
+    try Data("\(ps[0])\t\(ps[1])\t\(ps[2])\n".utf8).write(to: summary)
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "plain"])
     // Whatever the file holds, the build is right: it reads the sites' manifests instead.
     try Data("ps\tnot a key\n\u{0}\u{FF}garbage\n".utf8).write(to: summary)
-    #expect(PreKeyTests.build(root).unchanged == ["editor", "ps"])
-    try FileManager.default.removeItem(at: output.appendingPathComponent("ps/print.html"))
-    try old.write(to: summary)
-    #expect(PreKeyTests.build(root).unchanged == ["editor"])
+    Self.settle()
+    #expect(PreKeyTests.build(root).unchanged == ["editor", "plain", "ps"])
   }
 }

@@ -36,6 +36,9 @@ final class HeldSummary: Sendable {
     var lines: [String: Range<Int>]?
     var entries: [String: Entry?] = [:]
     var changed = false
+    /// Whether this build wrote a site: only such a build saves the file, so that a build with
+    /// nothing to change leaves the output as it was.
+    var wroteSite = false
   }
 
   private let output: String
@@ -77,12 +80,20 @@ final class HeldSummary: Sendable {
     let (known, lines) = state.withLock { state in (state.entries[id], self.lines(&state)) }
     if let known { return known }
     let entry = parsed(id, lines)
-    state.withLock { $0.entries[id] = .some(entry) }
-    return entry
+    return state.withLock { state in
+      // What a `set` said meanwhile stands.
+      if let known = state.entries[id] { return known }
+      state.entries[id] = .some(entry)
+      return entry
+    }
   }
 
-  /// Says what the site `id` now is, or that nothing is known of it (nil).
+  /// Says what the site `id` now is, or that nothing is known of it (nil). An id or pre-key
+  /// that could not stand in the file is not noted.
   func set(_ id: String, _ entry: Entry?) {
+    let entry = entry.flatMap { entry in
+      (id + entry.preKey).contains(where: { $0 == "\t" || $0 == "\n" }) ? nil : entry
+    }
     let (known, lines) = state.withLock { state in (state.entries[id], self.lines(&state)) }
     let before = known ?? parsed(id, lines)
     state.withLock { state in
@@ -91,11 +102,18 @@ final class HeldSummary: Sendable {
     }
   }
 
-  /// Writes the file when an entry changed or a site went: a line for each of `ids` known.
+  /// Notes that this build wrote (or rewrote the manifest of) a site.
+  func wroteSite() {
+    state.withLock { $0.wroteSite = true }
+  }
+
+  /// Writes the file when this build wrote a site and an entry changed or a site went: a line
+  /// for each of `ids` known.
   func save(keeping ids: [String], write: (Data) throws -> Void) throws {
-    let (entries, lines, changed) = state.withLock { state in
-      (state.entries, self.lines(&state), state.changed)
+    let (entries, lines, changed, wroteSite) = state.withLock { state in
+      (state.entries, self.lines(&state), state.changed, state.wroteSite)
     }
+    guard wroteSite else { return }
     let known = Set(lines.keys).union(entries.keys)
     guard changed || !known.subtracting(ids).isEmpty else { return }
     var text = Data()
@@ -138,6 +156,22 @@ final class HeldSummary: Sendable {
       folders.append(folder)
     }
     return folders
+  }
+
+  /// Whether no folder changed in the last moments, by the clock that times their changes: a
+  /// folder whose time is `t` may still change within the tick of `t` and keep that time, so
+  /// only a time older than a tick proves that nothing changed since it was taken. A tick is
+  /// a few milliseconds on ext4; 0.1 s is allowed, and 2 s where times have no fraction of a
+  /// second (FAT, some network file systems).
+  static func settled(_ folders: [Folder]) -> Bool {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return folders.allSatisfy { folder in
+      let margin = folder.nanoseconds == 0 ? 2.0 : 0.1
+      let age =
+        Double(now.tv_sec - folder.seconds) + Double(now.tv_nsec - folder.nanoseconds) / 1e9
+      return age >= margin
+    }
   }
 
   /// Whether every one of `folders` is still as it was.
@@ -183,6 +217,8 @@ final class HeldSummary: Sendable {
         Folder(path: fields[index], inode: inode, seconds: seconds, nanoseconds: nanoseconds))
       index += 3
     }
+    // A line that names no folder of the site would check nothing.
+    guard folders.contains(where: { $0.path.isEmpty }) else { return nil }
     return Entry(preKey: fields[1], held: fields[2], folders: folders)
   }
 }

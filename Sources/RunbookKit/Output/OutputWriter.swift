@@ -72,18 +72,13 @@ public struct OutputWriter: SiteSink {
       if site.key != nil {
         try Self.writeFile(staging.path + "/" + Self.siteManifest, Data(manifest.utf8))
       }
-      // The folders as written, which no one else knows yet; renaming a folder keeps its time.
-      let entry = site.preKey.flatMap { preKey in
-        heldLine.flatMap { heldLine in
-          HeldSummary.folders(of: staging.path, holding: site.files.map(\.path)).map {
-            HeldSummary.Entry(preKey: preKey, held: heldLine, folders: $0)
-          }
-        }
-      }
       // Complete: from here on, an interrupted swap is finished by the next build.
       try Self.rename(staging.path, ready.path)
       try swap(ready: ready, into: destination, id: id)
-      summary.set(id, entry)
+      // Its folders changed a moment ago: a file removed within the same tick of the clock
+      // would leave their times as they are. The next build looks at its files, then notes it.
+      summary.set(id, nil)
+      summary.wroteSite()
     } catch {
       try? fileManager.removeItem(at: staging)
       try? fileManager.removeItem(at: ready)
@@ -273,9 +268,9 @@ public struct OutputWriter: SiteSink {
       ? held : nil
   }
 
-  /// Whether the site holds every one of `files`; its folders go in the summary when it does.
-  /// They are looked at before the files, so that a file removed in between shows as a changed
-  /// folder.
+  /// Whether the site holds every one of `files`; its folders go in the summary when it does
+  /// and they have not changed for a while (`HeldSummary.settled`). They are looked at before
+  /// the files, so that a file removed in between shows as a changed folder.
   @discardableResult
   private func remember(
     _ id: String, site: String, files: some Collection<String>, preKey: String, heldLine: String
@@ -285,7 +280,12 @@ public struct OutputWriter: SiteSink {
       summary.set(id, nil)
       return false
     }
-    summary.set(id, folders.map { HeldSummary.Entry(preKey: preKey, held: heldLine, folders: $0) })
+    summary.set(
+      id,
+      folders.flatMap { folders in
+        HeldSummary.settled(folders)
+          ? HeldSummary.Entry(preKey: preKey, held: heldLine, folders: folders) : nil
+      })
     return true
   }
 
@@ -310,6 +310,7 @@ public struct OutputWriter: SiteSink {
       unlink(temporary)
       throw error
     }
+    summary.wroteSite()
     // The new manifest changed the site's folder: its time is taken again.
     let site = folder.path + "/" + id
     if let manifest = Self.readManifest(site) {
