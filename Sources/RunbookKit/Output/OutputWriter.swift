@@ -271,7 +271,6 @@ public struct OutputWriter: SiteSink {
   /// Whether the site holds every one of `files`; its folders go in the summary when it does
   /// and they have not changed for a while (`HeldSummary.settled`). They are looked at before
   /// the files, so that a file removed in between shows as a changed folder.
-  @discardableResult
   private func remember(
     _ id: String, site: String, files: some Collection<String>, preKey: String, heldLine: String
   ) -> Bool {
@@ -310,12 +309,10 @@ public struct OutputWriter: SiteSink {
       unlink(temporary)
       throw error
     }
+    // The new manifest changed the site's folder just now, so its times prove nothing yet: the
+    // next build that checks its files notes it.
+    summary.set(id, nil)
     summary.wroteSite()
-    // The new manifest changed the site's folder: its time is taken again.
-    let site = folder.path + "/" + id
-    if let manifest = Self.readManifest(site) {
-      remember(id, site: site, files: manifest.files.keys, preKey: preKey, heldLine: heldLine)
-    }
   }
 
   /// Looked up from the site's folder, not from `/`: a build asks this of every file of a
