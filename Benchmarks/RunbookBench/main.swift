@@ -15,6 +15,8 @@ struct Measurement {
   var seconds: Double
   var peakKiB: Int
   var status: Int32
+  /// Each round's seconds, in the order they ran, when this is a median.
+  var rounds: [Double] = []
 }
 
 /// Spawns a command with its output discarded and measures it as a whole process.
@@ -262,8 +264,10 @@ for count in serveOnly ? [] : counts {
 }
 /// The median of three runs of `body`, which returns one measurement.
 func median(_ body: () -> Measurement) -> Measurement {
-  let runs = (0..<3).map { _ in body() }.sorted { $0.seconds < $1.seconds }
-  return runs[1]
+  let runs = (0..<3).map { _ in body() }
+  var middle = runs.sorted { $0.seconds < $1.seconds }[1]
+  middle.rounds = runs.map(\.seconds)
+  return middle
 }
 
 /// Appends a line to a file, so that the next build sees a changed input.
@@ -282,7 +286,7 @@ for (count, root) in roots {
       row([
         label, "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
         String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
-      ]))
+      ]) + "   rounds " + result.rounds.map { String(format: "%.3f", $0) }.joined(separator: ", "))
   }
   var round = 0
   let templates = median {

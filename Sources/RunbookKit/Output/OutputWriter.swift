@@ -19,6 +19,10 @@ public struct OutputWriter: SiteSink {
   /// Where files that every site holds (assets, images) are written once, to be hard-linked
   /// into each site: a thousand sites then cost a thousand links, not a thousand copies.
   public static let sharedFolder = ".runbook-shared"
+  /// Where each site's generation before the one in place is kept, to be the next build's work
+  /// folder (`WorkFolder`): overwriting its pages costs a sixth of making a site anew and
+  /// deleting the old one. Safe to delete whenever no build runs.
+  public static let spareFolder = ".runbook-spare"
 
   /// What the folder holds of each site, so that a build need not read every site's manifest.
   let summary: HeldSummary
@@ -42,9 +46,16 @@ public struct OutputWriter: SiteSink {
     try? fileManager.removeItem(at: staging)
     // What the site holds now, by key: a file whose key is the same is linked, not written.
     let held = Self.readManifest(destination.path)?.files ?? [:]
+    // The site's generation before this one, when there is one, is the work folder.
+    var work =
+      Glibc.rename(sparePath(id), staging.path) == 0
+      ? WorkFolder(
+        path: staging.path,
+        needed: site.files.map(\.path) + (site.key == nil ? [] : [Self.siteManifest]))
+      : nil
     do {
-      try Self.makeFolder(staging.path)
-      var folders = Set<String>()
+      if work == nil { try Self.makeFolder(staging.path) }
+      var folders = work?.present ?? []
       var manifest = "key\t\(site.key ?? "")\n"
       let heldLine = site.preKey.map { _ in
         Self.encode(HeldSite(entry: SiteEntry(site), warnings: site.warnings))
@@ -55,23 +66,31 @@ public struct OutputWriter: SiteSink {
       for file in site.files {
         let path = staging.path + "/" + file.path
         if let slash = file.path.lastIndex(of: "/") {
-          let parent = staging.path + "/" + file.path[..<slash]
-          if folders.insert(parent).inserted { try Self.makeFolder(parent) }
+          let parent = String(file.path[..<slash])
+          if folders.insert(parent).inserted { try Self.makeFolder(staging.path + "/" + parent) }
         }
         if let key = file.key {
           manifest += "\(file.path)\t\(key)\n"
-          if held[file.path] == key, link(destination.path + "/" + file.path, path) == 0 {
+          if held[file.path] == key,
+            Self.place(file.path, linkedTo: destination.path + "/" + file.path, in: &work, at: path)
+          {
             continue
           }
         }
         // A shared file is linked when `writeShared` put it in place; written otherwise.
-        if !(file.shared && link(sharedPath(file.path), path) == 0) {
-          try Self.writeFile(path, file.data)
+        if file.shared, Self.place(file.path, linkedTo: sharedPath(file.path), in: &work, at: path)
+        {
+          continue
         }
+        if try work?.write(file.path, file.data) == nil { try Self.writeFile(path, file.data) }
       }
       if site.key != nil {
-        try Self.writeFile(staging.path + "/" + Self.siteManifest, Data(manifest.utf8))
+        let data = Data(manifest.utf8)
+        if try work?.write(Self.siteManifest, data) == nil {
+          try Self.writeFile(staging.path + "/" + Self.siteManifest, data)
+        }
       }
+      work?.touchFolders()
       // Complete: from here on, an interrupted swap is finished by the next build.
       try Self.rename(staging.path, ready.path)
       try swap(ready: ready, into: destination, id: id)
@@ -91,7 +110,7 @@ public struct OutputWriter: SiteSink {
   /// next build's `recover` completes or undoes if a crash falls between them.
   private func swap(ready: URL, into destination: URL, id: String) throws {
     if Self.exchange(ready.path, destination.path) {
-      try? FileManager.default.removeItem(at: ready)
+      keepAsSpare(ready.path, id: id)
       return
     }
     guard FileManager.default.fileExists(atPath: destination.path) else {
@@ -107,7 +126,34 @@ public struct OutputWriter: SiteSink {
       try? Self.rename(retired.path, destination.path)
       throw error
     }
-    try? FileManager.default.removeItem(at: retired)
+    keepAsSpare(retired.path, id: id)
+  }
+
+  /// Where the generation of the site `id` before the one in place waits for the next build.
+  private func sparePath(_ id: String) -> String {
+    folder.path + "/" + Self.spareFolder + "/" + id
+  }
+
+  /// Keeps the site just replaced, now at `old`, as the next build's work folder (`WorkFolder`);
+  /// removes it when it cannot be kept.
+  private func keepAsSpare(_ old: String, id: String) {
+    let spares = folder.path + "/" + Self.spareFolder
+    if Glibc.rename(old, sparePath(id)) == 0 { return }
+    if errno == ENOENT, (try? Self.makeFolder(spares)) != nil, Glibc.rename(old, sparePath(id)) == 0
+    {
+      return
+    }
+    try? FileManager.default.removeItem(atPath: old)
+  }
+
+  /// Puts the file at `link` at `path` (`relative` in the work folder) as a hard link: kept when
+  /// the work folder holds that very file already. False when no link could be made.
+  private static func place(
+    _ relative: String, linkedTo link: String, in work: inout WorkFolder?, at path: String
+  ) -> Bool {
+    if work?.holds(relative, sameAs: link) == true { return true }
+    work?.remove(relative)
+    return Glibc.link(link, path) == 0
   }
 
   private typealias Renameat2 =
@@ -364,6 +410,11 @@ public struct OutputWriter: SiteSink {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw OutputError(errno: errno, path: path) }
     defer { close(descriptor) }
+    try writeAll(descriptor, data, path: path)
+  }
+
+  /// Writes all of `data` to `descriptor` from where it stands.
+  static func writeAll(_ descriptor: Int32, _ data: Data, path: String) throws {
     try data.withUnsafeBytes { buffer in
       var offset = 0
       while offset < buffer.count {
@@ -472,6 +523,12 @@ public struct OutputWriter: SiteSink {
         try? FileManager.default.removeItem(at: folder.appendingPathComponent(entry.id))
         entries[entry.id] = nil
       }
+    }
+    // The spare of a site that is gone goes with it.
+    let spares = folder.path + "/" + Self.spareFolder
+    for id in (try? FileManager.default.contentsOfDirectory(atPath: spares)) ?? []
+    where entries[id] == nil {
+      try? FileManager.default.removeItem(atPath: spares + "/" + id)
     }
     // Tabs and line breaks cannot be in a name (a deployment's name is one line).
     let sorted = entries.values.sorted { $0.id < $1.id }
