@@ -2,7 +2,7 @@
 // on the same pages in the same run. Whole-process wall time and peak memory (wait4's rusage),
 // never a timed unit test. Run it through `scripts/bench`, which builds both in release mode.
 //
-//   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--edits 9]
+//   runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--edits 9] [--first-rounds 5]
 import Foundation
 import RunbookTestSupport
 import Synchronization
@@ -42,6 +42,46 @@ func measure(_ executable: String, _ arguments: [String]) -> Measurement {
   return Measurement(seconds: seconds, peakKiB: usage.ru_maxrss, status: (status >> 8) & 0xFF)
 }
 
+/// Block devices' writes and discards completed and I/Os in flight, summed (/proc/diskstats).
+func diskActivity() -> [Int] {
+  guard let text = try? String(contentsOfFile: "/proc/diskstats", encoding: .utf8) else {
+    return []
+  }
+  var total = [0, 0, 0]
+  for line in text.split(separator: "\n") {
+    let fields = line.split(separator: " ")
+    guard fields.count >= 14, !fields[2].hasPrefix("loop"), !fields[2].hasPrefix("ram") else {
+      continue
+    }
+    total[0] += Int(fields[7]) ?? 0  // writes completed
+    total[1] += Int(fields[11]) ?? 0  // I/Os in flight
+    total[2] += fields.count >= 15 ? Int(fields[14]) ?? 0 : 0  // discards completed
+  }
+  return total
+}
+
+/// Waits until the disk is quiet: `sync`, then nothing written, discarded or in flight for a
+/// whole second (at most 30 s). What the last command deleted or wrote is then paid for by it
+/// (its rm, or its writes, are inside its own timed run), not by the next command measured.
+func settle() {
+  sync()
+  let deadline = Date().addingTimeInterval(30)
+  var last = diskActivity()
+  var quiet = 0
+  while quiet < 4 && Date() < deadline {
+    usleep(250_000)
+    let now = diskActivity()
+    quiet = now == last && (now.count < 2 || now[1] == 0) ? quiet + 1 : 0
+    last = now
+  }
+}
+
+/// `measure` on a quiet disk.
+func measureSettled(_ executable: String, _ arguments: [String]) -> Measurement {
+  settle()
+  return measure(executable, arguments)
+}
+
 func onPath(_ name: String) -> String? {
   let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
   return path.split(separator: ":").map { "\($0)/\(name)" }.first {
@@ -64,6 +104,7 @@ var serveSeconds = 3.0
 var wrkSeconds = 10.0
 var pdfCount = 20
 var editRounds = 9
+var firstRounds = 5
 var serveOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -77,10 +118,11 @@ while let argument = arguments.popFirst() {
   case "--wrk-seconds": wrkSeconds = Double(arguments.popFirst() ?? "") ?? wrkSeconds
   case "--pdfs": pdfCount = Int(arguments.popFirst() ?? "") ?? pdfCount
   case "--edits": editRounds = max(1, Int(arguments.popFirst() ?? "") ?? editRounds)
+  case "--first-rounds": firstRounds = max(1, Int(arguments.popFirst() ?? "") ?? firstRounds)
   default:
     FileHandle.standardError.write(
       Data(
-        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only] [--wrk-seconds 10] [--pdfs 20] [--edits 9]\n"
+        "usage: runbook-bench [--counts 10,100,1000] [--runbook PATH] [--keep] [--serve-seconds 3] [--serve-only] [--wrk-seconds 10] [--pdfs 20] [--edits 9] [--first-rounds 5]\n"
           .utf8))
     exit(64)
   }
@@ -207,27 +249,113 @@ print(
   "runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
 )
 print("hugo: \(hugo ?? "not installed"); cmark: \(cmark ?? "not installed")")
+/// The file system `path` is on, as /proc/mounts gives it: device, type and options.
+func mountOf(_ path: String) -> String {
+  let text = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+  let mounts = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    .filter { $0.count >= 4 && (path == $0[1] || path.hasPrefix($0[1] == "/" ? "/" : $0[1] + "/")) }
+  guard let mount = mounts.max(by: { $0[1].count < $1[1].count }) else { return "unknown" }
+  return "\(mount[2]) on \(mount[0]) at \(mount[1]) (\(mount[3]))"
+}
+print("disk: \(mountOf(work))")
+print(
+  "disk state: each build, copy and render below starts after sync and a second with nothing written;"
+)
+print(
+  "  first builds: \(firstRounds) rounds into new folders, then \(firstRounds) just after rm -rf of the last output, inside the timed command"
+)
 print(row(["", "sites", "pages", "wall", "pages/s", "peak"]))
 var failed = false
-// Deleting thousands of files makes this disk slow to create new ones for a while (ext4 skips
-// recently freed inodes), so nothing is deleted until every first build is measured: the
-// replacing builds, which delete, come last.
+/// The median of `count` runs of `body`, which returns one measurement, with every round's time.
+func median(of count: Int = 3, _ body: () -> Measurement) -> Measurement {
+  median((0..<count).map { _ in body() })
+}
+
+/// The median of `runs` by time, with every round's time, in the order they ran.
+func median(_ runs: [Measurement]) -> Measurement {
+  var middle = runs.sorted { $0.seconds < $1.seconds }[runs.count / 2]
+  middle.rounds = runs.map(\.seconds)
+  middle.status = runs.map(\.status).first { $0 != 0 } ?? 0
+  return middle
+}
+
+func roundsText(_ result: Measurement) -> String {
+  "   rounds " + result.rounds.map { String(format: "%.3f", $0) }.joined(separator: ", ")
+}
+
+/// A first build as a user makes one after `rm -rf`: the delete of the last output is inside
+/// the timed command, so every round after the first starts on a disk that just freed as many
+/// files as it is about to create.
+func measureFirstBuild(deleting output: String, _ executable: String, _ arguments: [String])
+  -> Measurement
+{
+  measureSettled(
+    "/bin/sh", ["-c", "rm -rf -- \"$0\" && exec \"$@\"", output, executable] + arguments)
+}
+
+// First builds, runbook and Hugo in turn, medians of `firstRounds` rounds beside each other:
+// into new folders, then each just after deleting its own last output (inside the timed command).
 var roots: [(count: Int, root: String)] = []
 for count in serveOnly ? [] : counts {
   let root = "\(work)/runbook-\(count)"
   makeRunbookFolder(root, count: count)
   roots.append((count, root))
   let pages = count * 8
-  let first = measure(runbook, ["build", "--root", root])
-  failed = failed || first.status != 0
-  print(
-    row([
-      "runbook build", "\(count)", "\(pages)", String(format: "%.3f s", first.seconds),
-      String(format: "%.0f", rate(pages, first.seconds)), mib(first.peakKiB),
-    ]))
+  let site = "\(work)/hugo-\(count)"
+  if hugo != nil { makeHugoSite(site, count: count) }
+  /// `firstRounds` first builds of runbook and of Hugo in turn, their medians and ratio.
+  /// `runbookArguments(k)` and `hugoOutput(k)` say where round `k` writes; `deleting` says what
+  /// each round deletes inside its timed command first (nothing for a new folder).
+  func firstBuilds(
+    _ label: String, runbookArguments: (Int) -> [String], runbookDeletes: String?,
+    hugoOutput: (Int) -> String, hugoDeletes: Bool
+  ) {
+    var runbookRounds: [Measurement] = []
+    var hugoRounds: [Measurement] = []
+    for k in 0..<firstRounds {
+      let arguments = ["build", "--root", root] + runbookArguments(k)
+      runbookRounds.append(
+        runbookDeletes.map { measureFirstBuild(deleting: $0, runbook, arguments) }
+          ?? measureSettled(runbook, arguments))
+      if let hugo {
+        let output = hugoOutput(k)
+        let arguments = ["--quiet", "--source", site, "--destination", output]
+        hugoRounds.append(
+          hugoDeletes
+            ? measureFirstBuild(deleting: output, hugo, arguments)
+            : measureSettled(hugo, arguments))
+      }
+    }
+    let first = median(runbookRounds)
+    failed = failed || first.status != 0
+    print(
+      row([
+        "runbook build, \(label)", "\(count)", "\(pages)", String(format: "%.3f s", first.seconds),
+        String(format: "%.0f", rate(pages, first.seconds)), mib(first.peakKiB),
+      ]) + roundsText(first))
+    guard !hugoRounds.isEmpty else { return }
+    let result = median(hugoRounds)
+    print(
+      row([
+        "hugo, \(label)", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
+        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
+      ]) + roundsText(result))
+    if result.status == 0 && result.seconds > 0 {
+      print(
+        "  first build, \(label), median of \(firstRounds): runbook / hugo "
+          + String(
+            format: "%.2fx pages per second",
+            rate(pages, first.seconds) / rate(pages, result.seconds)))
+    }
+  }
+  // Into a folder never used before: nothing was deleted, so the disk has no freed inodes or
+  // blocks to catch up with. Round k writes Output-new-k (and Hugo public-new-k).
+  firstBuilds(
+    "new folder", runbookArguments: { ["--output", "Output-new-\($0)"] }, runbookDeletes: nil,
+    hugoOutput: { "\(site)/public-new-\($0)" }, hugoDeletes: false)
   // The same files copied by cp: what merely creating them costs on this disk.
   if let cp = onPath("cp") {
-    let copy = measure(cp, ["-r", "\(root)/Output", "\(root)/Output-copy"])
+    let copy = measureSettled(cp, ["-r", "\(root)/Output-new-0", "\(root)/Output-copy"])
     print(
       row([
         "cp -r of that output (write floor)", "\(count)", "\(pages)",
@@ -235,39 +363,31 @@ for count in serveOnly ? [] : counts {
         mib(copy.peakKiB),
       ]))
   }
-  if let hugo {
-    let site = "\(work)/hugo-\(count)"
-    makeHugoSite(site, count: count)
-    let result = measure(hugo, ["--quiet", "--source", site, "--destination", "\(site)/public"])
-    print(
-      row([
-        "hugo", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
-        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
-      ]))
-    if result.status == 0 && result.seconds > 0 {
-      print(
-        String(
-          format: "  runbook / hugo: %.1fx pages per second",
-          rate(pages, first.seconds) / rate(pages, result.seconds)))
-    }
-  }
   if let cmark {
     let files = makeMarkdownPages("\(work)/cmark-\(count)", count: count, frontMatter: false)
-    let result = measure(cmark, files)
-    print(
-      row([
-        "cmark, one process (render floor)", "\(count)", "\(pages)",
-        String(format: "%.3f s", result.seconds),
-        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
-      ]))
+    let length = files.reduce(0) { $0 + $1.utf8.count + 1 + MemoryLayout<UnsafeRawPointer>.size }
+    if length < sysconf(Int32(_SC_ARG_MAX)) / 2 {
+      let result = measureSettled(cmark, files)
+      print(
+        row([
+          "cmark, one process (render floor)", "\(count)", "\(pages)",
+          String(format: "%.3f s", result.seconds),
+          String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
+        ]))
+    } else {
+      print(
+        "cmark, one process (render floor): not run, \(pages) file names are more than one command line takes"
+      )
+    }
   }
-}
-/// The median of three runs of `body`, which returns one measurement.
-func median(_ body: () -> Measurement) -> Measurement {
-  let runs = (0..<3).map { _ in body() }
-  var middle = runs.sorted { $0.seconds < $1.seconds }[1]
-  middle.rounds = runs.map(\.seconds)
-  return middle
+  // As a user rebuilds from scratch: `rm -rf Output && runbook build`, the delete inside the
+  // timed command, each round deleting what the round before wrote (the first deletes the first
+  // new-folder build, moved to Output). The disk then creates as many files as it just freed.
+  _ = rename("\(root)/Output-new-0", "\(root)/Output")
+  _ = rename("\(site)/public-new-0", "\(site)/public")
+  firstBuilds(
+    "after rm -rf", runbookArguments: { _ in [] }, runbookDeletes: "\(root)/Output",
+    hugoOutput: { _ in "\(site)/public" }, hugoDeletes: true)
 }
 
 /// Appends a line to a file, so that the next build sees a changed input.
@@ -286,27 +406,27 @@ for (count, root) in roots {
       row([
         label, "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
         String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
-      ]) + "   rounds " + result.rounds.map { String(format: "%.3f", $0) }.joined(separator: ", "))
+      ]) + roundsText(result))
   }
   var round = 0
   let templates = median {
     round += 1
     touch("\(root)/Templates/footer.mustache", "<!-- bench round \(round) -->\n")
-    return measure(runbook, ["build", "--root", root])
+    return measureSettled(runbook, ["build", "--root", root])
   }
   line("rebuild, a template changed (every page)", templates)
-  let nothing = median { measure(runbook, ["build", "--root", root]) }
+  let nothing = median { measureSettled(runbook, ["build", "--root", root]) }
   line("rebuild, nothing changed", nothing)
   let one = median {
     round += 1
     touch("\(root)/Content/deployments/d00000.yml", "# bench round \(round)\n")
-    return measure(runbook, ["build", "--root", root])
+    return measureSettled(runbook, ["build", "--root", root])
   }
   line("rebuild, one deployment file changed", one)
   if let hugo {
     let site = "\(work)/hugo-\(count)"
     let again = median {
-      measure(hugo, ["--quiet", "--source", site, "--destination", "\(site)/public"])
+      measureSettled(hugo, ["--quiet", "--source", site, "--destination", "\(site)/public"])
     }
     line("hugo rebuild over its output", again)
     if again.seconds > 0 {
