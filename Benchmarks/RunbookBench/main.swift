@@ -303,66 +303,79 @@ for count in serveOnly ? [] : counts {
   let pages = count * 8
   let site = "\(work)/hugo-\(count)"
   if hugo != nil { makeHugoSite(site, count: count) }
-  /// `firstRounds` first builds of runbook and of Hugo in turn, their medians and ratio.
-  /// `runbookArguments(k)` and `hugoOutput(k)` say where round `k` writes; `deleting` says what
-  /// each round deletes inside its timed command first (nothing for a new folder).
-  func firstBuilds(
-    _ label: String, runbookArguments: (Int) -> [String], runbookDeletes: String?,
-    hugoOutput: (Int) -> String, hugoDeletes: Bool
-  ) {
-    var runbookRounds: [Measurement] = []
-    var hugoRounds: [Measurement] = []
+  /// One command measured in a round of first builds: what it runs in round k, and what it
+  /// deletes inside its timed command first (nil: it writes a new folder).
+  struct Writer {
+    var label: String
+    var executable: String
+    var arguments: (Int) -> [String]
+    var deletes: String?
+  }
+  /// `firstRounds` rounds of `writers` in turn, then each one's median, and runbook's (the
+  /// first writer) against Hugo and against the copy.
+  func firstBuilds(_ condition: String, _ writers: [Writer]) {
+    var rounds = writers.map { _ in [Measurement]() }
     for k in 0..<firstRounds {
-      let arguments = ["build", "--root", root] + runbookArguments(k)
-      runbookRounds.append(
-        runbookDeletes.map { measureFirstBuild(deleting: $0, runbook, arguments) }
-          ?? measureSettled(runbook, arguments))
-      if let hugo {
-        let output = hugoOutput(k)
-        let arguments = ["--quiet", "--source", site, "--destination", output]
-        hugoRounds.append(
-          hugoDeletes
-            ? measureFirstBuild(deleting: output, hugo, arguments)
-            : measureSettled(hugo, arguments))
+      for (index, writer) in writers.enumerated() {
+        rounds[index].append(
+          writer.deletes.map {
+            measureFirstBuild(deleting: $0, writer.executable, writer.arguments(k))
+          }
+            ?? measureSettled(writer.executable, writer.arguments(k)))
       }
     }
-    let first = median(runbookRounds)
-    failed = failed || first.status != 0
-    print(
-      row([
-        "runbook build, \(label)", "\(count)", "\(pages)", String(format: "%.3f s", first.seconds),
-        String(format: "%.0f", rate(pages, first.seconds)), mib(first.peakKiB),
-      ]) + roundsText(first))
-    guard !hugoRounds.isEmpty else { return }
-    let result = median(hugoRounds)
-    print(
-      row([
-        "hugo, \(label)", "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
-        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
-      ]) + roundsText(result))
-    if result.status == 0 && result.seconds > 0 {
+    let medians = rounds.map(median)
+    failed = failed || medians[0].status != 0
+    for (writer, result) in zip(writers, medians) {
       print(
-        "  first build, \(label), median of \(firstRounds): runbook / hugo "
-          + String(
-            format: "%.2fx pages per second",
-            rate(pages, first.seconds) / rate(pages, result.seconds)))
+        row([
+          "\(writer.label), \(condition)", "\(count)", "\(pages)",
+          String(format: "%.3f s", result.seconds),
+          String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
+        ]) + roundsText(result))
     }
-  }
-  // Into a folder never used before: nothing was deleted, so the disk has no freed inodes or
-  // blocks to catch up with. Round k writes Output-new-k (and Hugo public-new-k).
-  firstBuilds(
-    "new folder", runbookArguments: { ["--output", "Output-new-\($0)"] }, runbookDeletes: nil,
-    hugoOutput: { "\(site)/public-new-\($0)" }, hugoDeletes: false)
-  // The same files copied by cp: what merely creating them costs on this disk.
-  if let cp = onPath("cp") {
-    let copy = measureSettled(cp, ["-r", "\(root)/Output-new-0", "\(root)/Output-copy"])
+    let ratios = zip(writers, medians).dropFirst().filter { $1.status == 0 && $1.seconds > 0 }
+      .map { writer, result in
+        String(format: "%.2fx ", result.seconds / max(medians[0].seconds, 0.000_001))
+          + writer.label
+      }
     print(
-      row([
-        "cp -r of that output (write floor)", "\(count)", "\(pages)",
-        String(format: "%.3f s", copy.seconds), String(format: "%.0f", rate(pages, copy.seconds)),
-        mib(copy.peakKiB),
-      ]))
+      "  first build, \(condition), median of \(firstRounds): runbook's speed is "
+        + ratios.joined(separator: ", "))
   }
+  let hugoArguments = { (output: String) in
+    ["--quiet", "--source", site, "--destination", output]
+  }
+  // `cp -a` keeps hard links, so it creates exactly the folders, files and links a build
+  // makes: what merely creating them costs on this disk, with no rendering at all.
+  let cp = onPath("cp")
+  // Into a folder never used before: nothing was deleted, so the disk has no freed inodes or
+  // blocks to catch up with. Round k writes Output-new-k (Hugo public-new-k, cp Output-copy-k).
+  firstBuilds(
+    "new folder",
+    [
+      Writer(
+        label: "runbook build", executable: runbook,
+        arguments: {
+          ["build", "--root", root, "--output", "Output-new-\($0)"]
+        })
+    ]
+      + (hugo.map { hugo in
+        [
+          Writer(
+            label: "hugo", executable: hugo,
+            arguments: { hugoArguments("\(site)/public-new-\($0)") })
+        ]
+      } ?? [])
+      + (cp.map { cp in
+        [
+          Writer(
+            label: "cp -a of that output", executable: cp,
+            arguments: {
+              ["-a", "\(root)/Output-new-0", "\(root)/Output-copy-\($0)"]
+            })
+        ]
+      } ?? []))
   if let cmark {
     let files = makeMarkdownPages("\(work)/cmark-\(count)", count: count, frontMatter: false)
     let length = files.reduce(0) { $0 + $1.utf8.count + 1 + MemoryLayout<UnsafeRawPointer>.size }
@@ -385,9 +398,29 @@ for count in serveOnly ? [] : counts {
   // new-folder build, moved to Output). The disk then creates as many files as it just freed.
   _ = rename("\(root)/Output-new-0", "\(root)/Output")
   _ = rename("\(site)/public-new-0", "\(site)/public")
+  _ = rename("\(root)/Output-copy-0", "\(root)/Output-copy")
   firstBuilds(
-    "after rm -rf", runbookArguments: { _ in [] }, runbookDeletes: "\(root)/Output",
-    hugoOutput: { _ in "\(site)/public" }, hugoDeletes: true)
+    "after rm -rf",
+    [
+      Writer(
+        label: "runbook build", executable: runbook, arguments: { _ in ["build", "--root", root] },
+        deletes: "\(root)/Output")
+    ]
+      + (hugo.map { hugo in
+        [
+          Writer(
+            label: "hugo", executable: hugo, arguments: { _ in hugoArguments("\(site)/public") },
+            deletes: "\(site)/public")
+        ]
+      } ?? [])
+      + (cp.map { cp in
+        [
+          Writer(
+            label: "cp -a of that output", executable: cp,
+            arguments: { _ in ["-a", "\(root)/Output", "\(root)/Output-copy"] },
+            deletes: "\(root)/Output-copy")
+        ]
+      } ?? []))
 }
 
 /// Appends a line to a file, so that the next build sees a changed input.
