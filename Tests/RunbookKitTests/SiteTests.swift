@@ -211,7 +211,6 @@ import Testing
     #expect(Set(chain).count == 6)
   }
 
-  /// Every file below `folder` with its inode: a file written again gets a new one.
   /// The inode of each file of the output, but for the sites' previous generations
   /// (`.runbook-spare`), which the sites do not hold.
   static func inodes(_ folder: URL) -> [String: UInt64] {

@@ -190,4 +190,66 @@ import Testing
     #expect(PreKeyTests.build(root).unchanged == ["editor", "plain"])
     try Self.expectFresh(root, output, ["editor", "plain", "ps"])
   }
+
+  /// A folder outside the output holding files named like a site's, and what it holds.
+  static func outsideFolder(_ root: URL) throws -> (folder: URL, held: [String: Data]) {
+    let folder = root.appendingPathComponent("Elsewhere")
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("assets"), withIntermediateDirectories: true)
+    for name in ["index.html", "print.html", "assets/runbook.css", "notes.txt"] {
+      try Data("kept: \(name)\n".utf8).write(to: folder.appendingPathComponent(name))
+    }
+    return (folder, try contents(folder))
+  }
+
+  // A spare is a folder the build made, but `Output/` is the user's: a link put where a spare
+  // or a site was must never lead a build to write into, or delete from, the folder it names.
+  @Test func aLinkWhereTheSpareWasIsRemovedNotWalkedInto() throws {
+    let (root, output) = try Self.builtTwice()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let (outside, held) = try Self.outsideFolder(root)
+    let spare = output.appendingPathComponent(".runbook-spare/contoso")
+    try FileManager.default.removeItem(at: spare)
+    try FileManager.default.createSymbolicLink(at: spare, withDestinationURL: outside)
+
+    try Self.changeTemplate(root, "two")
+    #expect(try Self.build(root).failed.isEmpty)
+    #expect(try Self.contents(outside) == held)
+    // The spare now is the site the swap took out of place: a folder, no longer the link.
+    var info = stat()
+    #expect(lstat(spare.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR)
+    try Self.expectFresh(root, output, ["contoso", "fabrikam"])
+  }
+
+  @Test func aFileWhereTheSpareWasIsReplacedByANewFolder() throws {
+    let (root, output) = try Self.builtTwice()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let spare = output.appendingPathComponent(".runbook-spare/contoso")
+    try FileManager.default.removeItem(at: spare)
+    try Data("not a folder\n".utf8).write(to: spare)
+
+    try Self.changeTemplate(root, "two")
+    #expect(try Self.build(root).failed.isEmpty)
+    try Self.expectFresh(root, output, ["contoso", "fabrikam"])
+  }
+
+  @Test func aSiteThatIsALinkIsNotKeptAsTheNextSpare() throws {
+    let (root, output) = try Self.builtTwice()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let (outside, held) = try Self.outsideFolder(root)
+    let site = output.appendingPathComponent("contoso")
+    let spare = output.appendingPathComponent(".runbook-spare/contoso")
+    try FileManager.default.removeItem(at: site)
+    try FileManager.default.createSymbolicLink(at: site, withDestinationURL: outside)
+
+    try Self.changeTemplate(root, "two")
+    #expect(try Self.build(root).failed.isEmpty)
+    // The link was swapped out and removed: no spare names the outside folder.
+    var info = stat()
+    #expect(lstat(spare.path, &info) != 0 || (info.st_mode & S_IFMT) == S_IFDIR)
+    try Self.changeTemplate(root, "three")
+    #expect(try Self.build(root).failed.isEmpty)
+    #expect(try Self.contents(outside) == held)
+    try Self.expectFresh(root, output, ["contoso", "fabrikam"])
+  }
 }

@@ -47,12 +47,15 @@ public struct OutputWriter: SiteSink {
     // What the site holds now, by key: a file whose key is the same is linked, not written.
     let held = Self.readManifest(destination.path)?.files ?? [:]
     // The site's generation before this one, when there is one, is the work folder.
+    let reused = Glibc.rename(sparePath(id), staging.path) == 0
     var work =
-      Glibc.rename(sparePath(id), staging.path) == 0
+      reused
       ? WorkFolder(
         path: staging.path,
         needed: site.files.map(\.path) + (site.key == nil ? [] : [Self.siteManifest]))
       : nil
+    // A spare that could not be walked whole is not used: the site is built anew.
+    if reused && work == nil { try? fileManager.removeItem(at: staging) }
     do {
       if work == nil { try Self.makeFolder(staging.path) }
       var folders = work?.present ?? []
@@ -90,7 +93,7 @@ public struct OutputWriter: SiteSink {
           try Self.writeFile(staging.path + "/" + Self.siteManifest, data)
         }
       }
-      work?.touchFolders()
+      try work?.touchFolders()
       // Complete: from here on, an interrupted swap is finished by the next build.
       try Self.rename(staging.path, ready.path)
       try swap(ready: ready, into: destination, id: id)
@@ -138,6 +141,13 @@ public struct OutputWriter: SiteSink {
   /// removes it when it cannot be kept.
   private func keepAsSpare(_ old: String, id: String) {
     let spares = folder.path + "/" + Self.spareFolder
+    // Only a folder of its own is kept: a site that was a link (to a folder anywhere) or a file
+    // is removed as such, never walked into by the next build.
+    var info = stat()
+    guard lstat(old, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+      try? FileManager.default.removeItem(atPath: old)
+      return
+    }
     if Glibc.rename(old, sparePath(id)) == 0 { return }
     if errno == ENOENT, (try? Self.makeFolder(spares)) != nil, Glibc.rename(old, sparePath(id)) == 0
     {

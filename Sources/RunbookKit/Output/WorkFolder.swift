@@ -23,8 +23,11 @@ struct WorkFolder {
   private(set) var present: Set<String> = [""]
 
   /// Walks the spare now at `path`, keeping what the new site, made of `needed` files, needs and
-  /// removing the rest.
-  init(path: String, needed: some Sequence<String>) {
+  /// removing the rest. Nil when the spare cannot be trusted to be walked whole: it is not a
+  /// folder of its own (a symbolic link to a folder elsewhere would have its files overwritten
+  /// and removed), or a folder in it cannot be read, or something in it cannot be removed. The
+  /// caller then removes it and builds into a new folder.
+  init?(path: String, needed: some Sequence<String>) {
     self.path = path
     var wanted = Set<String>()
     var folders: Set<String> = [""]
@@ -37,11 +40,22 @@ struct WorkFolder {
       }
     }
     self.folders = folders
-    walk("", wanted: wanted)
+    var info = stat()
+    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, walk("", wanted: wanted)
+    else { return nil }
   }
 
-  private mutating func walk(_ relative: String, wanted: Set<String>) {
-    guard let directory = opendir(relative.isEmpty ? path : path + "/" + relative) else { return }
+  /// False when the folder at `relative` could not be read, or held something that could not be
+  /// removed: the folder might then hold files the walk does not know of.
+  private mutating func walk(_ relative: String, wanted: Set<String>) -> Bool {
+    // O_NOFOLLOW: a folder is walked only if it is one, never through a link put in its place.
+    let descriptor = open(
+      relative.isEmpty ? path : path + "/" + relative,
+      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    guard descriptor >= 0, let directory = fdopendir(descriptor) else {
+      if descriptor >= 0 { close(descriptor) }
+      return false
+    }
     var entries: [(name: String, inode: UInt64, type: UInt8)] = []
     while let entry = readdir(directory) {
       let name = withUnsafePointer(to: entry.pointee.d_name) {
@@ -57,23 +71,29 @@ struct WorkFolder {
       var type = entry.type
       if type == UInt8(DT_UNKNOWN) {
         var info = stat()
-        guard lstat(full, &info) == 0 else { continue }
-        type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
-        if (info.st_mode & S_IFMT) == S_IFLNK { type = UInt8(DT_LNK) }
+        guard lstat(full, &info) == 0 else { return false }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: type = UInt8(DT_DIR)
+        case S_IFREG: type = UInt8(DT_REG)
+        default: type = UInt8(DT_LNK)  // removed below, whatever it is
+        }
       }
       if type == UInt8(DT_DIR) {
         if folders.contains(child) {
           present.insert(child)
-          walk(child, wanted: wanted)
+          guard walk(child, wanted: wanted) else { return false }
         } else {
-          try? FileManager.default.removeItem(atPath: full)
+          // A folder is removed through its own entries: FileManager does not follow links.
+          guard (try? FileManager.default.removeItem(atPath: full)) != nil else { return false }
         }
       } else if type == UInt8(DT_REG) && wanted.contains(child) {
         files[child] = entry.inode
       } else {
-        unlink(full)
+        // Anything else (a link, a FIFO, a file the site no longer has) goes.
+        guard unlink(full) == 0 || errno == ENOENT else { return false }
       }
     }
+    return true
   }
 
   /// Whether the file at `relative` is the file at `other` (the same inode).
@@ -116,9 +136,12 @@ struct WorkFolder {
   /// Sets every folder's time to now. A reused folder is an inode the output's summary may have
   /// noted before, and overwriting files leaves a folder's time as it was: without this, a line
   /// about the site's generation before last could match the site as it is now.
-  func touchFolders() {
+  func touchFolders() throws {
     for folder in folders {
-      _ = utimensat(AT_FDCWD, folder.isEmpty ? path : path + "/" + folder, nil, 0)
+      let full = folder.isEmpty ? path : path + "/" + folder
+      guard utimensat(AT_FDCWD, full, nil, AT_SYMLINK_NOFOLLOW) == 0 else {
+        throw OutputError(errno: errno, path: full)
+      }
     }
   }
 }
