@@ -56,6 +56,13 @@
     return a.type === b.type && a.step === b.step && a.operator === b.operator && a.time === b.time
       && (a.text || "") === (b.text || "") && (a.source || "") === (b.source || "");
   }
+  // `a`, made before the operator gave a name, and `b` the same event since named (to the
+  // millisecond: only naming makes one). Tabs see each other's writes late, so a tab may still
+  // hold `a` after another named it: `b` stands for both, and `a` is never sent.
+  function namedLater(a, b) {
+    return a.operator === "" && b.operator !== "" && sameEvent(a, { type: b.type, step: b.step,
+      operator: "", time: b.time, text: b.text, source: b.source });
+  }
 
   // What the server refuses (RecordEvent.problem): control characters and bidi controls in keys
   // and names, control characters but line breaks and tabs in notes, half a surrogate pair,
@@ -209,14 +216,19 @@
   // Events from elsewhere (the server, an import): the ones not here yet are added.
   function merge(list) {
     var mine = events();
-    var added = 0;
+    var added = 0, renamed = 0;
     (list || []).forEach(function (event) {
       var kept = clean(event);
       if (!kept || mine.some(function (known) { return sameEvent(known, kept); })) return;
+      // Named elsewhere (another tab, whose write this tab has not seen yet): the named event
+      // takes the unnamed one's place.
+      var before = mine.length;
+      mine = mine.filter(function (known) { return !namedLater(known, kept); });
+      renamed += before - mine.length;
       mine.push(kept);
       added += 1;
     });
-    if (added) {
+    if (added || renamed) {
       write(eventsKey, mine);
       syncTicks(mine);
       decorate();
@@ -242,8 +254,10 @@
       var theirs = data.events.map(clean).filter(Boolean);
       merge(theirs);
       var waiting = held();
-      share(events().filter(function (event) {
-        return !theirs.some(function (known) { return sameEvent(known, event); })
+      var mine = events(), known = theirs.concat(mine);
+      share(mine.filter(function (event) {
+        return !theirs.some(function (other) { return sameEvent(other, event); })
+          && !known.some(function (other) { return namedLater(event, other); })
           && !isHeld(event, waiting) && clean(event) !== null;
       }));
       status(waiting.length ? heldText : "Shared through runbook serve.");
