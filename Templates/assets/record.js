@@ -237,10 +237,21 @@
     return added;
   }
 
-  // Takes the server's record, and gives it what this browser has that it lacks.
+  // Takes the server's record, and gives it what this browser has that it lacks. One sync at a
+  // time, its sending included: two at once (the page's load, then its events channel opening)
+  // both read the record before either had sent, and sent the same events twice. One asked for
+  // meanwhile runs once, after it, on the record as it is then.
+  var syncing = null, syncAgain = false;
   function sync() {
     if (!serving()) return;
-    fetch(recordURL, { cache: "no-store" }).then(function (response) {
+    if (syncing) { syncAgain = true; return; }
+    syncing = pull().then(function () { return sending; }).then(function () {
+      syncing = null;
+      if (syncAgain) { syncAgain = false; sync(); }
+    });
+  }
+  function pull() {
+    return fetch(recordURL, { cache: "no-store" }).then(function (response) {
       if (response.ok) return response.json();
       // runbook serve, whose record of this deployment cannot be used: its words name the file
       // and the fix. (Any other server's error page is not JSON: the record stays here quietly.)
