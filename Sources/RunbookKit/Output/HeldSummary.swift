@@ -39,6 +39,8 @@ final class HeldSummary: Sendable {
     /// Whether this build wrote a site: only such a build saves the file, so that a build with
     /// nothing to change leaves the output as it was.
     var wroteSite = false
+    /// The sites this build wrote, to be checked and noted before the file is saved.
+    var written: [String] = []
   }
 
   private let output: String
@@ -102,9 +104,20 @@ final class HeldSummary: Sendable {
     }
   }
 
-  /// Notes that this build wrote (or rewrote the manifest of) a site.
-  func wroteSite() {
-    state.withLock { $0.wroteSite = true }
+  /// Notes that this build wrote (or rewrote the manifest of) the site `id`.
+  func wroteSite(_ id: String) {
+    state.withLock { state in
+      state.wroteSite = true
+      state.written.append(id)
+    }
+  }
+
+  /// The sites this build wrote, each once; asked again, none.
+  func takeWritten() -> [String] {
+    state.withLock { state in
+      defer { state.written = [] }
+      return Array(Set(state.written))
+    }
   }
 
   /// Writes the file when this build wrote a site and an entry changed or a site went: a line

@@ -98,9 +98,10 @@ public struct OutputWriter: SiteSink {
       try Self.rename(staging.path, ready.path)
       try swap(ready: ready, into: destination, id: id)
       // Its folders changed a moment ago: a file removed within the same tick of the clock
-      // would leave their times as they are. The next build looks at its files, then notes it.
+      // would leave their times as they are. Its files are looked at when the build ends
+      // (`record`), and it is noted then if its folders have settled; else by the next build.
       summary.set(id, nil)
-      summary.wroteSite()
+      summary.wroteSite(id)
     } catch {
       try? fileManager.removeItem(at: staging)
       try? fileManager.removeItem(at: ready)
@@ -344,6 +345,22 @@ public struct OutputWriter: SiteSink {
     return true
   }
 
+  /// Checks each site this build wrote as the next build would (its manifest, then its files)
+  /// and notes the ones whose folders have settled since: in a build of many sites, most were
+  /// written long before it ends, and the next build need not look at their files.
+  private func rememberWritten() {
+    let ids = summary.takeWritten()
+    _ = ParallelWork.map(count: ids.count) { index in
+      let id = ids[index]
+      let site = folder.path + "/" + id
+      guard let manifest = Self.readManifest(site), let preKey = manifest.preKey,
+        let heldLine = manifest.held
+      else { return false }
+      return remember(
+        id, site: site, files: manifest.files.keys, preKey: preKey, heldLine: heldLine)
+    }
+  }
+
   /// Puts `preKey` and `held` in the manifest of the site `id`, in place of what it says: a new
   /// manifest renamed over the old one, so that it is never half written.
   public func keep(_ id: String, preKey: String, as held: HeldSite) throws {
@@ -365,10 +382,10 @@ public struct OutputWriter: SiteSink {
       unlink(temporary)
       throw error
     }
-    // The new manifest changed the site's folder just now, so its times prove nothing yet: the
-    // next build that checks its files notes it.
+    // The new manifest changed the site's folder just now, so its times prove nothing yet: it
+    // is looked at again when the build ends.
     summary.set(id, nil)
-    summary.wroteSite()
+    summary.wroteSite(id)
   }
 
   /// Looked up from the site's folder, not from `/`: a build asks this of every file of a
@@ -445,6 +462,7 @@ public struct OutputWriter: SiteSink {
     -> [SiteEntry]
   {
     let sites = try updateManifest(written: written, runbook: runbook, keeping: ids)
+    rememberWritten()
     // Only ever saves time: a build that cannot write it has lost nothing.
     try? summary.save(keeping: sites.map(\.id)) { data in
       try writeTopLevel(HeldSummary.file, contents: data)
