@@ -306,13 +306,61 @@ func measureFirstBuild(deleting output: String, _ executable: String, _ argument
     "/bin/sh", ["-c", "rm -rf -- \"$0\" && exec \"$@\"", output, executable] + arguments)
 }
 
+/// Appends a line to a file, so that the next build sees a changed input.
+func touch(_ path: String, _ line: String) {
+  let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+  write(text + line, to: path)
+}
+
+// Rebuilds over the existing output, as a user rebuilds: medians of three rounds, Hugo's
+// rebuild over its own public/ beside them. Each count's run straight after its first builds,
+// before a larger count's folders push its sites out of the page cache.
+@MainActor func rebuilds(count: Int, root: String) {
+  let pages = count * 8
+  func line(_ label: String, _ result: Measurement) {
+    failed = failed || result.status != 0
+    print(
+      row([
+        label, "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
+        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
+      ]) + roundsText(result))
+  }
+  var round = 0
+  let templates = median {
+    round += 1
+    touch("\(root)/Templates/footer.mustache", "<!-- bench round \(round) -->\n")
+    return measureSettled(runbook, ["build", "--root", root])
+  }
+  line("rebuild, a template changed (every page)", templates)
+  let nothing = median { measureSettled(runbook, ["build", "--root", root]) }
+  line("rebuild, nothing changed", nothing)
+  let one = median {
+    round += 1
+    touch("\(root)/Content/deployments/d00000.yml", "# bench round \(round)\n")
+    return measureSettled(runbook, ["build", "--root", root])
+  }
+  line("rebuild, one deployment file changed", one)
+  if let hugo {
+    let site = "\(work)/hugo-\(count)"
+    let again = median {
+      measureSettled(hugo, ["--quiet", "--source", site, "--destination", "\(site)/public"])
+    }
+    line("hugo rebuild over its output", again)
+    if again.seconds > 0 {
+      print(
+        String(
+          format:
+            "  rebuild with every page changed: %.2fx hugo's speed; nothing changed: %.1f %% of hugo's time",
+          again.seconds / max(templates.seconds, 0.000_001), 100 * nothing.seconds / again.seconds))
+    }
+  }
+}
+
 // First builds, runbook and Hugo in turn, medians of `firstRounds` rounds beside each other:
 // into new folders, then each just after deleting its own last output (inside the timed command).
-var roots: [(count: Int, root: String)] = []
 for count in serveOnly ? [] : counts {
   let root = "\(work)/runbook-\(count)"
   makeRunbookFolder(root, count: count)
-  roots.append((count, root))
   let pages = count * 8
   let site = "\(work)/hugo-\(count)"
   if hugo != nil { makeHugoSite(site, count: count) }
@@ -434,55 +482,7 @@ for count in serveOnly ? [] : counts {
             deletes: "\(root)/Output-copy")
         ]
       } ?? []))
-}
-
-/// Appends a line to a file, so that the next build sees a changed input.
-func touch(_ path: String, _ line: String) {
-  let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-  write(text + line, to: path)
-}
-
-// Rebuilds over the existing output, as a user rebuilds: medians of three rounds, Hugo's
-// rebuild over its own public/ beside them.
-for (count, root) in roots {
-  let pages = count * 8
-  func line(_ label: String, _ result: Measurement) {
-    failed = failed || result.status != 0
-    print(
-      row([
-        label, "\(count)", "\(pages)", String(format: "%.3f s", result.seconds),
-        String(format: "%.0f", rate(pages, result.seconds)), mib(result.peakKiB),
-      ]) + roundsText(result))
-  }
-  var round = 0
-  let templates = median {
-    round += 1
-    touch("\(root)/Templates/footer.mustache", "<!-- bench round \(round) -->\n")
-    return measureSettled(runbook, ["build", "--root", root])
-  }
-  line("rebuild, a template changed (every page)", templates)
-  let nothing = median { measureSettled(runbook, ["build", "--root", root]) }
-  line("rebuild, nothing changed", nothing)
-  let one = median {
-    round += 1
-    touch("\(root)/Content/deployments/d00000.yml", "# bench round \(round)\n")
-    return measureSettled(runbook, ["build", "--root", root])
-  }
-  line("rebuild, one deployment file changed", one)
-  if let hugo {
-    let site = "\(work)/hugo-\(count)"
-    let again = median {
-      measureSettled(hugo, ["--quiet", "--source", site, "--destination", "\(site)/public"])
-    }
-    line("hugo rebuild over its output", again)
-    if again.seconds > 0 {
-      print(
-        String(
-          format:
-            "  rebuild with every page changed: %.2fx hugo's speed; nothing changed: %.1f %% of hugo's time",
-          again.seconds / max(templates.seconds, 0.000_001), 100 * nothing.seconds / again.seconds))
-    }
-  }
+  rebuilds(count: count, root: root)
 }
 
 // MARK: - runbook serve under load (loopback only, bounded in time and count)
