@@ -16,12 +16,11 @@ final class BrowserSession {
   private var pending = Data()
   /// Events received while `call` waited for an answer (BrowserSession+Pages).
   var events: [[String: Any]] = []
-  private let profile: URL
+  let profile: URL
 
-  /// Starts the browser.
-  init(browser: URL) throws(Failure) {
-    profile = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "runbook-chromium-\(UUID().uuidString)")
+  /// Starts the browser, its profile in a new folder of `temporary` that goes with the session.
+  init(browser: URL, temporary: URL = FileManager.default.temporaryDirectory) throws(Failure) {
+    profile = temporary.appendingPathComponent("runbook-chromium-\(UUID().uuidString)")
     // A browser that dies makes writes to its pipe fail with EPIPE, not end this process.
     signal(SIGPIPE, SIG_IGN)
     var toBrowser: [Int32] = [0, 0]
@@ -70,7 +69,22 @@ final class BrowserSession {
     kill(pid, SIGTERM)
     var status: Int32 = 0
     waitpid(pid, &status, 0)
-    try? FileManager.default.removeItem(at: profile)
+    // The folder of its singleton socket (org.chromium.Chromium.* in the temporary folder,
+    // named by a link in the profile), which it leaves behind when stopped.
+    let socket = profile.appendingPathComponent("SingletonSocket").path
+    if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: socket) {
+      let folder = (target as NSString).deletingLastPathComponent
+      if (folder as NSString).lastPathComponent.hasPrefix("org.chromium.Chromium.") {
+        try? FileManager.default.removeItem(atPath: folder)
+      }
+    }
+    // Its renderers outlive it by a moment and may still write in the profile: a removal
+    // that met a file made meanwhile is tried again, for a second at most.
+    for _ in 0..<50 {
+      try? FileManager.default.removeItem(at: profile)
+      if access(profile.path, F_OK) != 0 { break }
+      usleep(20_000)
+    }
   }
 
   /// Sends a command; returns its id.
