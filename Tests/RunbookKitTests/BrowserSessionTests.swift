@@ -25,7 +25,8 @@ import Testing
       let browser = try BrowserSession(browser: chromium, temporary: temporary)
       let page = try browser.openPage(try #require(URL(string: "about:blank")))
       #expect(try browser.evaluate("6 * 7", in: page) as? Int == 42)
-      // Chromium's singleton socket, in a folder of the temporary folder it was given.
+      // Chromium's singleton socket, in a folder of its own temporary folder (TMPDIR, not
+      // `temporary`, which holds only the profile).
       let socket = try FileManager.default.destinationOfSymbolicLink(
         atPath: browser.profile.appendingPathComponent("SingletonSocket").path)
       #expect(socket.contains("/org.chromium.Chromium."))

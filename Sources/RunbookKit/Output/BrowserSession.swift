@@ -71,11 +71,24 @@ final class BrowserSession {
     waitpid(pid, &status, 0)
     // The folder of its singleton socket (org.chromium.Chromium.* in the temporary folder,
     // named by a link in the profile), which it leaves behind when stopped.
+    // Only that: a socket in a folder of this user's, so named, in the temporary folder; the
+    // socket and its cookie (a link) are unlinked, and the folder removed if nothing else is in
+    // it.
     let socket = profile.appendingPathComponent("SingletonSocket").path
     if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: socket) {
       let folder = (target as NSString).deletingLastPathComponent
-      if (folder as NSString).lastPathComponent.hasPrefix("org.chromium.Chromium.") {
-        try? FileManager.default.removeItem(atPath: folder)
+      let temporary =
+        ProcessInfo.processInfo.environment["TMPDIR"].flatMap {
+          $0.isEmpty ? nil : ($0 as NSString).standardizingPath
+        } ?? "/tmp"
+      var info = stat()
+      if (target as NSString).lastPathComponent == "SingletonSocket",
+        (folder as NSString).lastPathComponent.hasPrefix("org.chromium.Chromium."),
+        (folder as NSString).deletingLastPathComponent == temporary,
+        lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid()
+      {
+        for name in ["SingletonSocket", "SingletonCookie"] { unlink(folder + "/" + name) }
+        rmdir(folder)
       }
     }
     // Its renderers outlive it by a moment and may still write in the profile: a removal
