@@ -182,6 +182,17 @@
   // over two connections and may be kept in either order (a note before its tick). What fails
   // is sent again at the next sync.
   var sending = Promise.resolve();
+  // A request to the server, given up after 30 s: a connection lost without a word (a laptop
+  // that slept) would otherwise hold every later send and sync of this page.
+  function ask(options) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, 30000) : null;
+    if (controller) options.signal = controller.signal;
+    var made = fetch(recordURL, options);
+    var done = function () { clearTimeout(timer); };
+    made.then(done, done);
+    return made;
+  }
   function share(list) {
     // What the server would refuse stays here: sent with others, it would hold them back too.
     list = list.filter(function (event) { return clean(event) !== null; });
@@ -190,7 +201,7 @@
   }
   function send(list) {
     if (!list.length) return undefined;
-    return fetch(recordURL, {
+    return ask({
       method: "POST", cache: "no-store",
       headers: { "Content-Type": "application/json", "X-Runbook-Token": token() },
       body: JSON.stringify({ events: list.slice(0, 500) }),
@@ -239,19 +250,21 @@
 
   // Takes the server's record, and gives it what this browser has that it lacks. One sync at a
   // time, its sending included: two at once (the page's load, then its events channel opening)
-  // both read the record before either had sent, and sent the same events twice. One asked for
-  // meanwhile runs once, after it, on the record as it is then.
+  // both read the record before either had sent, and both sent what it lacked. One asked for
+  // meanwhile runs once, after it, on the record as it is then. (A tick made while a sync reads
+  // may still be sent by both; the server keeps an event once.)
   var syncing = null, syncAgain = false;
   function sync() {
     if (!serving()) return;
     if (syncing) { syncAgain = true; return; }
-    syncing = pull().then(function () { return sending; }).then(function () {
+    var finish = function () {
       syncing = null;
       if (syncAgain) { syncAgain = false; sync(); }
-    });
+    };
+    syncing = pull().then(function () { return sending; }).then(finish, finish);
   }
   function pull() {
-    return fetch(recordURL, { cache: "no-store" }).then(function (response) {
+    return ask({ cache: "no-store" }).then(function (response) {
       if (response.ok) return response.json();
       // runbook serve, whose record of this deployment cannot be used: its words name the file
       // and the fix. (Any other server's error page is not JSON: the record stays here quietly.)
