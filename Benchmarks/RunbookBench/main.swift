@@ -264,6 +264,11 @@ func mountOf(_ path: String) -> String {
 func journalNote(_ mount: [String]) -> String {
   guard mount[2] == "ext4" else { return "" }
   let device = (mount[0] as NSString).lastPathComponent
+  // jbd2 names a journal by the kernel's name of the device: /dev/mapper/… or /dev/root are
+  // other names, of which nothing can be said here.
+  guard FileManager.default.fileExists(atPath: "/sys/class/block/" + device) else {
+    return ", journal unknown (\(mount[0]) is not the kernel's name of its device)"
+  }
   let journals = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/fs/jbd2")) ?? []
   return journals.contains { $0.hasPrefix(device + "-") }
     ? ", with a journal"
